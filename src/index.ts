@@ -1,10 +1,9 @@
-import { Hono } from 'hono';
+import { createApp } from './http/app.ts';
 
 export { UserActivity } from '../durable-objects/user-activity.ts';
 
-const app = new Hono();
-app.get('/healthz', (c) => c.json({ ok: true }));
+const app = createApp();
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler;
+} satisfies ExportedHandler<Env>;
