@@ -11,7 +11,23 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // A restricted key beside the development one, and a per-user rate limit low
+            // enough to reach in a test.
+            miniflare: {
+              bindings: {
+                SITE_KEYS: JSON.stringify({
+                  'dev-site-key': { origins: ['*'] },
+                  'shop-key': { origins: ['https://shop.example'] },
+                }),
+                RATE_LIMIT_BURST: '400',
+                RATE_LIMIT_PER_SECOND: '1',
+              },
+            },
+          }),
+        ],
         test: { name: 'worker', include: ['test/worker/**/*.test.ts'] },
       },
     ],

@@ -25,7 +25,7 @@ function hmacKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-function base64UrlDecode(part: string): Uint8Array | null {
+function base64UrlDecode(part: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(part)) return null;
   const padded =
     part.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (part.length % 4)) % 4);
