@@ -21,15 +21,16 @@ export function stageClosedWindows(
   allowedLatenessMs: number,
 ): void {
   const userId = store.getMeta('user_id');
+  const epoch = Number(store.getMeta('epoch'));
   if (userId === null) return;
 
   const lastClosedStart = now - WINDOW_MS - allowedLatenessMs;
   const rows = store.takePending(lastClosedStart);
-  let batch = emptyBatch(userId, store.nextSeq());
+  let batch = emptyBatch(userId, epoch, store.nextSeq());
   let bytes = 0;
   const cut = () => {
     store.enqueueOutbox(JSON.stringify(batch));
-    batch = emptyBatch(userId, store.nextSeq());
+    batch = emptyBatch(userId, epoch, store.nextSeq());
     bytes = 0;
   };
   const push = <K extends 'interactions' | 'engagements' | 'follows'>(
@@ -48,11 +49,12 @@ export function stageClosedWindows(
   if (bytes > 0) cut();
 }
 
-function emptyBatch(userId: string, seq: number): LogBatch {
+function emptyBatch(userId: string, epoch: number, seq: number): LogBatch {
   return {
     v: 1,
-    batchId: `${userId}#${seq}`,
+    batchId: `${userId}#${epoch}#${seq}`,
     userId,
+    epoch,
     interactions: [],
     engagements: [],
     follows: [],

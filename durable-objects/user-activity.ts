@@ -31,6 +31,8 @@ export interface ActivityView {
 export class UserActivity extends DurableObject<Env> {
   /** Processing time; tests replace it to move time without sleeping. */
   clock: () => number = () => Date.now();
+  /** Where closed windows go; tests swap in a queue that fails. */
+  logQueue: Queue;
 
   readonly #store: ActivityStore;
   readonly #config: Config;
@@ -39,6 +41,7 @@ export class UserActivity extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new ActivityStore(ctx.storage.sql);
+    this.logQueue = env.INTERACTIONS;
     this.#config = getConfig(env);
     this.#bucket = new TokenBucket(this.#config.rateLimitBurst, this.#config.rateLimitPerSecond);
   }
@@ -60,7 +63,11 @@ export class UserActivity extends DurableObject<Env> {
     };
 
     this.ctx.storage.transactionSync(() => {
-      if (this.#store.getMeta('user_id') === null) this.#store.setMeta('user_id', userId);
+      if (this.#store.getMeta('user_id') === null) {
+        this.#store.setMeta('user_id', userId);
+        // Wall time, not the injectable clock: it is compared with erasure times in D1.
+        this.#store.setMeta('epoch', String(Date.now()));
+      }
       for (const event of admitted) {
         if (event.id !== undefined && this.#store.checkAndRememberId(event.id, now)) {
           result.duplicates++;
@@ -92,6 +99,11 @@ export class UserActivity extends DurableObject<Env> {
             : isClosed(w.start, now, this.#config.allowedLatenessMs),
       })),
     };
+  }
+
+  /** Row counts of the object's tables (for tests and operators). */
+  async storageSizes(): Promise<Record<string, number>> {
+    return this.#store.sizes();
   }
 
   /** Erasure: drops every row and alarm of this user and closes live connections. */
@@ -142,7 +154,7 @@ export class UserActivity extends DurableObject<Env> {
     });
 
     this.#broadcast(closed);
-    await flushOutbox(this.#store, this.env.INTERACTIONS, now);
+    await flushOutbox(this.#store, this.logQueue, now);
     await this.#scheduleAlarm(now);
   }
 

@@ -58,3 +58,10 @@ CREATE TABLE jobs (
   status TEXT NOT NULL,
   summary TEXT
 );
+
+-- Users erased by DELETE /v1/users/{id}: log batches their objects produced before the erasure
+-- (still in the queue) are dropped instead of bringing the data back.
+CREATE TABLE erased_users (
+  user_id TEXT PRIMARY KEY,
+  erased_at INTEGER NOT NULL
+) WITHOUT ROWID;

@@ -9,6 +9,8 @@ export interface LogBatch {
   v: 1;
   batchId: string;
   userId: string;
+  /** When the user's object was created (epoch ms); a later erasure voids older batches. */
+  epoch: number;
   /** [itemId, windowStart, type, count]: the user acted `count` times on the item. */
   interactions: [string, number, EventType, number][];
   /** [targetUserId, windowStart, type, count]: likes, comments, shares of another's content. */
@@ -27,6 +29,7 @@ export function isLogBatch(body: unknown): body is LogBatch {
     b.v === 1 &&
     typeof b.batchId === 'string' &&
     typeof b.userId === 'string' &&
+    typeof b.epoch === 'number' &&
     Array.isArray(b.interactions) &&
     Array.isArray(b.engagements) &&
     Array.isArray(b.follows)

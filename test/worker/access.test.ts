@@ -71,7 +71,7 @@ describe('user tokens', () => {
 describe('live feed', () => {
   it('pushes one message per closed window over a WebSocket', async () => {
     const u = 'live-user';
-    const t0 = alignedNow(-10);
+    const t0 = alignedNow(2);
     const token = await userToken(u);
     const res = await call(`/v1/users/${u}/live?token=${token}`, {
       headers: { Upgrade: 'websocket' },

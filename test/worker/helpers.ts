@@ -80,7 +80,11 @@ export async function activity(userId: string, limit = 720) {
   };
 }
 
-/** A window-aligned time safely inside the accepted range. */
+/**
+ * A window-aligned time safely inside the accepted range (5 minutes ahead to 24 hours behind).
+ * Tests that drive alarms with a replaced clock use times a little ahead of the real clock, so
+ * the runtime never fires those alarms on its own before the test does.
+ */
 export function alignedNow(offsetWindows = 0): number {
   return Math.floor(Date.now() / 5000) * 5000 + offsetWindows * 5000;
 }
