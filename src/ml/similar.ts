@@ -1,0 +1,106 @@
+import { checkFactors, type Factors } from './factors.ts';
+import { TopHeaps } from './heap.ts';
+import { scoreBlock } from './score-block.ts';
+import { itemChunk, type TopN, USER_BLOCK } from './topn.ts';
+
+/**
+ * The n items most similar to each item by cosine of their factor rows, the item itself
+ * excluded; for all items, or for the items in `itemRows` only (rows of the result follow it).
+ *
+ * Rows are normalised once, so a cosine is a dot product through the same kernel as top-N, and
+ * sim(a, b) and sim(b, a) are the same float32 value. A zero row has similarity 0 to everything.
+ *
+ * For all items the matrix is swept in square tiles on and above the diagonal only: each pair
+ * is scored once and offered to both of its items, halving the work to items² · k flops.
+ */
+export function similarItems(items: Factors, n: number, itemRows?: Int32Array): TopN {
+  checkFactors(items, 'items');
+  if (itemRows) {
+    for (let r = 0; r < itemRows.length; r++) {
+      const item = itemRows[r] as number;
+      if (item < 0 || item >= items.n) {
+        throw new RangeError(`itemRows[${r}] = ${item} outside 0..${items.n - 1}`);
+      }
+    }
+  }
+  const unit = normalizedRows(items);
+  return itemRows ? similarForRows(unit, n, itemRows) : similarForAll(unit, n);
+}
+
+function normalizedRows(items: Factors): Factors {
+  const { n, k, data } = items;
+  const unit = new Float32Array(n * k);
+  for (let r = 0; r < n; r++) {
+    const base = r * k;
+    let norm = 0;
+    for (let f = 0; f < k; f++) norm += (data[base + f] as number) ** 2;
+    if (norm === 0) continue;
+    const scale = 1 / Math.sqrt(norm);
+    for (let f = 0; f < k; f++) unit[base + f] = (data[base + f] as number) * scale;
+  }
+  return { n, k, data: unit };
+}
+
+function similarForAll(unit: Factors, n: number): TopN {
+  const { k } = unit;
+  const heaps = new TopHeaps(unit.n, n);
+  if (n === 0) return heaps.finish();
+  const { floor } = heaps;
+  const tile = itemChunk(k);
+  const block = new Float32Array(tile * tile);
+
+  for (let rowStart = 0; rowStart < unit.n; rowStart += tile) {
+    const height = Math.min(tile, unit.n - rowStart);
+    for (let colStart = rowStart; colStart < unit.n; colStart += tile) {
+      const width = Math.min(tile, unit.n - colStart);
+      scoreBlock(unit.data, rowStart, height, unit.data, colStart, width, k, block, width);
+
+      for (let r = 0; r < height; r++) {
+        const a = rowStart + r;
+        const o = r * width;
+        // On a diagonal tile only the pairs above the diagonal are new.
+        const from = colStart === rowStart ? r + 1 : 0;
+        for (let c = from; c < width; c++) {
+          const score = block[o + c] as number;
+          const b = colStart + c;
+          if (score >= (floor[a] as number)) heaps.offer(a, score, b);
+          if (score >= (floor[b] as number)) heaps.offer(b, score, a);
+        }
+      }
+    }
+  }
+  return heaps.finish();
+}
+
+function similarForRows(unit: Factors, n: number, itemRows: Int32Array): TopN {
+  const { k } = unit;
+  const heaps = new TopHeaps(itemRows.length, n);
+  if (n === 0) return heaps.finish();
+  const { floor } = heaps;
+  const chunk = itemChunk(k);
+  const packed = new Float32Array(USER_BLOCK * k);
+  const block = new Float32Array(USER_BLOCK * chunk);
+
+  for (let first = 0; first < itemRows.length; first += USER_BLOCK) {
+    const count = Math.min(USER_BLOCK, itemRows.length - first);
+    for (let r = 0; r < count; r++) {
+      const item = itemRows[first + r] as number;
+      packed.set(unit.data.subarray(item * k, item * k + k), r * k);
+    }
+    for (let start = 0; start < unit.n; start += chunk) {
+      const width = Math.min(chunk, unit.n - start);
+      scoreBlock(packed, 0, count, unit.data, start, width, k, block, width);
+      for (let r = 0; r < count; r++) {
+        const self = (itemRows[first + r] as number) - start;
+        if (self >= 0 && self < width) block[r * width + self] = Number.NaN;
+        const heap = first + r;
+        const o = r * width;
+        for (let c = 0; c < width; c++) {
+          const score = block[o + c] as number;
+          if (score >= (floor[heap] as number)) heaps.offer(heap, score, start + c);
+        }
+      }
+    }
+  }
+  return heaps.finish();
+}
