@@ -12,7 +12,14 @@
  * row's columns, so a step costs O(k² + nnz_u · k) against O(nnz_u · k² + k³) for the exact one.
  */
 import type { Csr } from '../sparse/csr.ts';
-import { choleskyInPlace, choleskySolveInPlace, gram, multiplyVector } from './dense.ts';
+import {
+  addScaledRow,
+  choleskyInPlace,
+  choleskySolveInPlace,
+  dotRow,
+  gram,
+  multiplyVector,
+} from './dense.ts';
 import type { Factors } from './factors.ts';
 
 /** Scratch of one half-step, sized for k and reused across rows and half-steps. */
@@ -75,12 +82,9 @@ export function solveRowsCg(
     multiplyVector(shared, k, x, r);
     for (let f = 0; f < k; f++) r[f] = -(r[f] as number);
     for (let q = start; q < end; q++) {
-      const yBase = (colIdx[q] as number) * k;
+      const item = colIdx[q] as number;
       const c = values[q] as number;
-      let dot = 0;
-      for (let f = 0; f < k; f++) dot += (y[yBase + f] as number) * (x[f] as number);
-      const w = c - (c - 1) * dot;
-      for (let f = 0; f < k; f++) r[f] = (r[f] as number) + w * (y[yBase + f] as number);
+      addScaledRow(r, c - (c - 1) * dotRow(y, item, x, k), y, item, k);
     }
 
     let rs = 0;
@@ -97,11 +101,8 @@ export function solveRowsCg(
       for (let q = start; q < end; q++) {
         const c1 = (values[q] as number) - 1;
         if (c1 === 0) continue;
-        const yBase = (colIdx[q] as number) * k;
-        let dot = 0;
-        for (let f = 0; f < k; f++) dot += (y[yBase + f] as number) * (p[f] as number);
-        const w = c1 * dot;
-        for (let f = 0; f < k; f++) ap[f] = (ap[f] as number) + w * (y[yBase + f] as number);
+        const item = colIdx[q] as number;
+        addScaledRow(ap, c1 * dotRow(y, item, p, k), y, item, k);
       }
 
       let pap = 0;

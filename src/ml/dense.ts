@@ -36,19 +36,81 @@ export function mirrorLower(matrix: Float64Array, k: number): void {
   }
 }
 
-/** out = M v for a k × k matrix M (both triangles filled). */
+/**
+ * out = M v for a k × k matrix M (both triangles filled).
+ *
+ * Four rows at a time: each v[b] loaded serves four rows, and the four sums are independent,
+ * so the adds overlap instead of waiting on one another.
+ */
 export function multiplyVector(
   matrix: Float64Array,
   k: number,
   vector: Float64Array,
   out: Float64Array,
 ): void {
-  for (let a = 0; a < k; a++) {
+  const quads = k & ~3;
+  for (let a = 0; a < quads; a += 4) {
+    const r0 = a * k;
+    const r1 = r0 + k;
+    const r2 = r1 + k;
+    const r3 = r2 + k;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let b = 0; b < k; b++) {
+      const v = vector[b] as number;
+      s0 += (matrix[r0 + b] as number) * v;
+      s1 += (matrix[r1 + b] as number) * v;
+      s2 += (matrix[r2 + b] as number) * v;
+      s3 += (matrix[r3 + b] as number) * v;
+    }
+    out[a] = s0;
+    out[a + 1] = s1;
+    out[a + 2] = s2;
+    out[a + 3] = s3;
+  }
+  for (let a = quads; a < k; a++) {
     const at = a * k;
     let sum = 0;
     for (let b = 0; b < k; b++) sum += (matrix[at + b] as number) * (vector[b] as number);
     out[a] = sum;
   }
+}
+
+/**
+ * The dot product of row `row` of a row-major float32 matrix with v (k values).
+ *
+ * Four partial sums: a single running sum makes every add wait for the previous one, which
+ * at k = 32 costs several times the arithmetic itself.
+ */
+export function dotRow(data: Float32Array, row: number, vector: Float64Array, k: number): number {
+  const base = row * k;
+  const quads = k & ~3;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let f = 0; f < quads; f += 4) {
+    s0 += (data[base + f] as number) * (vector[f] as number);
+    s1 += (data[base + f + 1] as number) * (vector[f + 1] as number);
+    s2 += (data[base + f + 2] as number) * (vector[f + 2] as number);
+    s3 += (data[base + f + 3] as number) * (vector[f + 3] as number);
+  }
+  for (let f = quads; f < k; f++) s0 += (data[base + f] as number) * (vector[f] as number);
+  return s0 + s1 + (s2 + s3);
+}
+
+/** out += w · (row `row` of a row-major float32 matrix), over k values. */
+export function addScaledRow(
+  out: Float64Array,
+  w: number,
+  data: Float32Array,
+  row: number,
+  k: number,
+): void {
+  const base = row * k;
+  for (let f = 0; f < k; f++) out[f] = (out[f] as number) + w * (data[base + f] as number);
 }
 
 /**
