@@ -2,8 +2,8 @@
  * Reads a plain-text edge list (the SNAP format): one edge per line as two whitespace-separated
  * user ids, optionally followed by a weight; lines starting with `#` and blank lines are skipped.
  *
- * The text is scanned in place with index arithmetic rather than split into line arrays, so a
- * file of a million lines costs two substrings a line and nothing more.
+ * The text is scanned in place with a cursor rather than split into line and field arrays, so
+ * a file of a million lines costs the two id substrings of each line and nothing more.
  *
  * @throws SyntaxError naming the line when it holds fewer than two fields or a weight that is
  *   not a number.
@@ -12,45 +12,61 @@ export function forEachEdge(
   text: string,
   visit: (src: string, dst: string, weight: number) => void,
 ): void {
-  let lineStart = 0;
-  let lineNumber = 0;
+  const scan = new FieldScanner(text);
 
-  while (lineStart < text.length) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = text.length;
-    lineNumber++;
-
-    const fields = fieldsOf(text, lineStart, lineEnd);
-    if (fields.length > 0 && !(fields[0] as string).startsWith('#')) {
-      if (fields.length < 2)
-        throw new SyntaxError(`line ${lineNumber}: expected "src dst [weight]"`);
-      const weight = fields.length > 2 ? Number(fields[2]) : 1;
+  for (let line = 1; !scan.atEnd(); line++) {
+    const src = scan.field();
+    if (src !== '' && !src.startsWith('#')) {
+      const dst = scan.field();
+      if (dst === '') throw new SyntaxError(`line ${line}: expected "src dst [weight]"`);
+      const written = scan.field();
+      const weight = written === '' ? 1 : Number(written);
       if (Number.isNaN(weight)) {
-        throw new SyntaxError(`line ${lineNumber}: weight "${fields[2]}" is not a number`);
+        throw new SyntaxError(`line ${line}: weight "${written}" is not a number`);
       }
-      visit(fields[0] as string, fields[1] as string, weight);
+      visit(src, dst, weight);
     }
-
-    lineStart = lineEnd + 1;
+    scan.nextLine();
   }
 }
 
-/** At most three fields of text[start..end), split on spaces, tabs and carriage returns. */
-function fieldsOf(text: string, start: number, end: number): string[] {
-  const fields: string[] = [];
-  let at = start;
-  while (at < end && fields.length < 3) {
-    while (at < end && isBlank(text.charCodeAt(at))) at++;
-    const fieldStart = at;
-    while (at < end && !isBlank(text.charCodeAt(at))) at++;
-    if (at > fieldStart) fields.push(text.slice(fieldStart, at));
-  }
-  return fields;
-}
-
+const NEWLINE = 10;
 const SPACE = 32;
 const TAB = 9;
 const CARRIAGE_RETURN = 13;
+
+/** A cursor over the fields of one line at a time. */
+class FieldScanner {
+  readonly #text: string;
+  #at = 0;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  atEnd(): boolean {
+    return this.#at >= this.#text.length;
+  }
+
+  /** The next field of the current line, or '' when the line has no more. */
+  field(): string {
+    const text = this.#text;
+    let at = this.#at;
+    while (isBlank(text.charCodeAt(at))) at++;
+    const start = at;
+    while (at < text.length && !isBlank(text.charCodeAt(at)) && text.charCodeAt(at) !== NEWLINE) {
+      at++;
+    }
+    this.#at = at;
+    return text.slice(start, at);
+  }
+
+  /** Skips the rest of the current line, newline included. */
+  nextLine(): void {
+    const end = this.#text.indexOf('\n', this.#at);
+    this.#at = end < 0 ? this.#text.length : end + 1;
+  }
+}
 
 function isBlank(code: number): boolean {
   return code === SPACE || code === TAB || code === CARRIAGE_RETURN;

@@ -26,6 +26,10 @@ export class GraphBuilder {
   readonly #ids = new IdIndex();
   readonly #edges: CooBuilder;
   #built = false;
+  // Pages from the store come ordered by source, so the previous source is usually the next
+  // one too: remembering it saves one id lookup per edge.
+  #lastSrc = '';
+  #lastFrom = -1;
 
   /** `expectedEdges` sizes the first buffers; a good guess saves the doubling copies. */
   constructor(expectedEdges = 1024) {
@@ -49,7 +53,11 @@ export class GraphBuilder {
       );
     }
 
-    const from = this.#ids.intern(src);
+    if (src !== this.#lastSrc || this.#lastFrom < 0) {
+      this.#lastSrc = src;
+      this.#lastFrom = this.#ids.intern(src);
+    }
+    const from = this.#lastFrom;
     const to = this.#ids.intern(dst);
     if (from !== to) this.#edges.push(from, to, stored);
   }

@@ -12,6 +12,24 @@ export interface InfluenceEntry {
   core: number;
 }
 
+/** Scores of every node of a graph, indexed by node. */
+export interface InfluenceScores {
+  pagerank: Float64Array;
+  core: Int32Array;
+  /** Power-iteration steps PageRank took. */
+  iterations: number;
+}
+
+/** PageRank and core numbers of `graph`, ranked: the whole influence computation. */
+export function rankInfluence(
+  graph: SocialGraph,
+  pagerankOptions: PageRankOptions = {},
+): InfluenceRanking {
+  const { ranks, iterations } = pagerank(graph.out, pagerankOptions);
+  const core = coreNumbers(undirectedSimple(graph.out));
+  return new InfluenceRanking(graph, { pagerank: ranks, core, iterations });
+}
+
 /**
  * PageRank and core number of every user of one graph, ordered by PageRank.
  *
@@ -34,14 +52,19 @@ export class InfluenceRanking {
   /** 0-based position of each node in `#order`. */
   readonly #position: Int32Array;
 
-  constructor(graph: SocialGraph, pagerankOptions: PageRankOptions = {}) {
-    const { ranks, iterations } = pagerank(graph.out, pagerankOptions);
+  /** Orders the nodes of `graph` by `scores.pagerank`; both score arrays are kept, not copied. */
+  constructor(graph: SocialGraph, scores: InfluenceScores) {
+    const n = graph.out.nRows;
+    if (scores.pagerank.length !== n || scores.core.length !== n) {
+      throw new RangeError(`scores cover ${scores.pagerank.length} nodes, the graph has ${n}`);
+    }
+    const ranks = scores.pagerank;
     this.#graph = graph;
     this.#pagerank = ranks;
-    this.#core = coreNumbers(undirectedSimple(graph.out));
-    this.nodes = graph.out.nRows;
+    this.#core = scores.core;
+    this.nodes = n;
     this.edges = nnz(graph.out);
-    this.iterations = iterations;
+    this.iterations = scores.iterations;
 
     const ids = graph.ids.ids();
     const order = Int32Array.from({ length: this.nodes }, (_, node) => node);

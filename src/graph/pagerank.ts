@@ -62,89 +62,45 @@ export class PageRankConvergenceError extends Error {
 }
 
 /**
- * PageRank of every node of the weighted directed graph `out` (row u: the out-edges of u).
+ * The random surfer's step on one graph, prepared once and reusable for any damping.
  *
- * Memory: the in-edges are laid out as a transposed CSR whose Float64 weights are already
- * divided by their source's out-weight, so each step is a pull: node v reads the ranks of its
- * sources and writes only itself, in order. Two rank vectors are swapped between steps; the
- * loop allocates nothing.
+ * Memory layout: the in-edges as a transposed CSR. The sources of node v are
+ * sources[inStart[v]] .. sources[inStart[v + 1] - 1], and share[p] is the fraction of its
+ * source's out-weight that in-edge p carries, in Float64. A step is then a pull: node v reads
+ * the ranks of its sources and writes only itself, in order.
+ */
+export interface Transition {
+  readonly nodes: number;
+  readonly inStart: Int32Array;
+  readonly sources: Int32Array;
+  readonly share: Float64Array;
+  /** Nodes without out-edges, whose rank is spread over every node. */
+  readonly dangling: Int32Array;
+}
+
+/**
+ * PageRank of every node of the weighted directed graph `out` (row u: the out-edges of u).
  *
  * @throws RangeError for a non-square matrix, out-of-range options, or an edge weight that is
  *   not positive and finite.
  * @throws PageRankConvergenceError when `maxIterations` steps do not converge.
  */
 export function pagerank(out: Csr, options: PageRankOptions = {}): PageRankResult {
-  const damping = options.damping ?? PAGERANK_DEFAULTS.damping;
-  const tolerance = options.tolerance ?? PAGERANK_DEFAULTS.tolerance;
-  const maxIterations = options.maxIterations ?? PAGERANK_DEFAULTS.maxIterations;
-  checkOptions(out, damping, tolerance, maxIterations);
-
-  const n = out.nRows;
-  if (n === 0) return { ranks: new Float64Array(0), iterations: 0, delta: 0 };
-
-  const { into, share, dangling } = normalise(out);
-  const sources = into.colIdx;
-  const starts = into.rowPtr;
-
-  let ranks = new Float64Array(n).fill(1 / n);
-  let next = new Float64Array(n);
-  const threshold = n * tolerance;
-  let delta = Number.POSITIVE_INFINITY;
-
-  for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    // Rank that reaches every node alike: the dangling nodes' share and the teleport.
-    let danglingRank = 0;
-    for (let d = 0; d < dangling.length; d++)
-      danglingRank += ranks[dangling[d] as number] as number;
-    const everyone = (damping * danglingRank + (1 - damping)) / n;
-
-    delta = 0;
-    for (let v = 0; v < n; v++) {
-      let inflow = 0;
-      const end = starts[v + 1] as number;
-      for (let p = starts[v] as number; p < end; p++) {
-        inflow += (ranks[sources[p] as number] as number) * (share[p] as number);
-      }
-      const rank = damping * inflow + everyone;
-      delta += Math.abs(rank - (ranks[v] as number));
-      next[v] = rank;
-    }
-
-    const previous = ranks;
-    ranks = next;
-    next = previous;
-
-    if (delta < threshold) return { ranks: scaleToOne(ranks), iterations: iteration, delta };
-  }
-
-  throw new PageRankConvergenceError(maxIterations, delta, threshold);
-}
-
-function checkOptions(out: Csr, damping: number, tolerance: number, maxIterations: number): void {
-  if (out.nRows !== out.nCols) {
-    throw new RangeError(`PageRank needs a square matrix, got ${out.nRows}×${out.nCols}`);
-  }
-  if (!(damping >= 0 && damping < 1)) {
-    throw new RangeError(
-      `damping ${damping} must be in [0, 1): the teleport keeps steps contracting`,
-    );
-  }
-  if (!(tolerance > 0 && Number.isFinite(tolerance))) {
-    throw new RangeError(`tolerance ${tolerance} must be a positive finite number`);
-  }
-  if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) {
-    throw new RangeError(`maxIterations ${maxIterations} must be an integer of at least 1`);
-  }
+  checkOptions(options);
+  return iteratePageRank(transitionOf(out), options);
 }
 
 /**
- * The in-edge CSR, each entry's share of its source's out-weight (aligned with `into.colIdx`),
- * and the nodes with no out-weight at all.
+ * Normalises the weights of `out` and finds its dangling nodes, in O(n + m).
+ *
+ * @throws RangeError for a non-square matrix or a weight that is not positive and finite.
  */
-function normalise(out: Csr): { into: Csr; share: Float64Array; dangling: Int32Array } {
+export function transitionOf(out: Csr): Transition {
+  if (out.nRows !== out.nCols) {
+    throw new RangeError(`PageRank needs a square matrix, got ${out.nRows}×${out.nCols}`);
+  }
   const n = out.nRows;
   const { rowPtr, values } = out;
-  const edges = nnz(out);
 
   // Out-weights are summed in Float64: the float32 values are exact there, their sums are not.
   const outWeight = new Float64Array(n);
@@ -166,12 +122,90 @@ function normalise(out: Csr): { into: Csr; share: Float64Array; dangling: Int32A
   for (let u = 0, d = 0; u < n; u++) if (outWeight[u] === 0) dangling[d++] = u;
 
   const into = transpose(out);
-  const share = new Float64Array(edges);
-  for (let p = 0; p < edges; p++) {
+  const share = new Float64Array(nnz(into));
+  for (let p = 0; p < share.length; p++) {
     share[p] = (into.values[p] as number) / (outWeight[into.colIdx[p] as number] as number);
   }
 
-  return { into, share, dangling };
+  return { nodes: n, inStart: into.rowPtr, sources: into.colIdx, share, dangling };
+}
+
+/**
+ * Power iteration from the uniform vector until the L1 change of one step is below
+ * n × tolerance. Two rank vectors are swapped between steps; the loop allocates nothing.
+ *
+ * @throws RangeError for out-of-range options.
+ * @throws PageRankConvergenceError when `maxIterations` steps do not converge.
+ */
+export function iteratePageRank(
+  transition: Transition,
+  options: PageRankOptions = {},
+): PageRankResult {
+  const { damping, tolerance, maxIterations } = checkOptions(options);
+  const n = transition.nodes;
+  if (n === 0) return { ranks: new Float64Array(0), iterations: 0, delta: 0 };
+
+  let ranks = new Float64Array(n).fill(1 / n);
+  let next = new Float64Array(n);
+  const threshold = n * tolerance;
+  let delta = Number.POSITIVE_INFINITY;
+
+  for (let iteration = 1; iteration <= maxIterations; iteration++) {
+    delta = step(transition, damping, ranks, next);
+
+    const previous = ranks;
+    ranks = next;
+    next = previous;
+
+    if (delta < threshold) return { ranks: scaleToOne(ranks), iterations: iteration, delta };
+  }
+
+  throw new PageRankConvergenceError(maxIterations, delta, threshold);
+}
+
+/**
+ * One step from `ranks` into `next`; returns the L1 change. A function of its own so that the
+ * JIT optimises it as a whole after the first calls instead of patching a running loop.
+ */
+function step(t: Transition, damping: number, ranks: Float64Array, next: Float64Array): number {
+  const { nodes, inStart, sources, share, dangling } = t;
+
+  // Rank that reaches every node alike: the dangling nodes' share and the teleport.
+  let danglingRank = 0;
+  for (let d = 0; d < dangling.length; d++) danglingRank += ranks[dangling[d] as number] as number;
+  const everyone = (damping * danglingRank + (1 - damping)) / nodes;
+
+  let delta = 0;
+  for (let v = 0; v < nodes; v++) {
+    let inflow = 0;
+    const end = inStart[v + 1] as number;
+    for (let p = inStart[v] as number; p < end; p++) {
+      inflow += (ranks[sources[p] as number] as number) * (share[p] as number);
+    }
+    const rank = damping * inflow + everyone;
+    delta += Math.abs(rank - (ranks[v] as number));
+    next[v] = rank;
+  }
+  return delta;
+}
+
+/** The options with defaults filled in, or a RangeError naming the first bad one. */
+function checkOptions(options: PageRankOptions): Required<PageRankOptions> {
+  const damping = options.damping ?? PAGERANK_DEFAULTS.damping;
+  const tolerance = options.tolerance ?? PAGERANK_DEFAULTS.tolerance;
+  const maxIterations = options.maxIterations ?? PAGERANK_DEFAULTS.maxIterations;
+  if (!(damping >= 0 && damping < 1)) {
+    throw new RangeError(
+      `damping ${damping} must be in [0, 1): the teleport keeps steps contracting`,
+    );
+  }
+  if (!(tolerance > 0 && Number.isFinite(tolerance))) {
+    throw new RangeError(`tolerance ${tolerance} must be a positive finite number`);
+  }
+  if (!(Number.isInteger(maxIterations) && maxIterations >= 1)) {
+    throw new RangeError(`maxIterations ${maxIterations} must be an integer of at least 1`);
+  }
+  return { damping, tolerance, maxIterations };
 }
 
 /** Divides by the sum in place; the sum drifts from 1 only by rounding. */

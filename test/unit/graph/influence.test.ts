@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GraphBuilder } from '../../../src/graph/graph-builder.ts';
-import { InfluenceRanking } from '../../../src/graph/influence.ts';
+import { InfluenceRanking, rankInfluence } from '../../../src/graph/influence.ts';
 
 describe('InfluenceRanking', () => {
   // Leaves l1..l3 follow the hub h (a star solved in pagerank.test.ts: h 71/131, leaves
@@ -8,7 +8,7 @@ describe('InfluenceRanking', () => {
   const builder = new GraphBuilder();
   for (const leaf of ['l3', 'l2', 'l1']) builder.addEdge(leaf, 'h', 1);
   builder.addEdge('x', 'l1', 1);
-  const ranking = new InfluenceRanking(builder.build());
+  const ranking = rankInfluence(builder.build());
 
   it('orders users by PageRank, ties broken by userId', () => {
     expect(ranking.top(10).map((entry) => entry.userId)).toEqual(['h', 'l1', 'l2', 'l3', 'x']);
@@ -40,8 +40,14 @@ describe('InfluenceRanking', () => {
     expect(total).toBeCloseTo(1, 12);
   });
 
+  it('refuses scores of another graph', () => {
+    const graph = new GraphBuilder().build();
+    const scores = { pagerank: new Float64Array(1), core: new Int32Array(1), iterations: 1 };
+    expect(() => new InfluenceRanking(graph, scores)).toThrow(RangeError);
+  });
+
   it('ranks an empty graph as empty', () => {
-    const empty = new InfluenceRanking(new GraphBuilder().build());
+    const empty = rankInfluence(new GraphBuilder().build());
     expect(empty.top(10)).toEqual([]);
     expect(empty.lookup('anyone')).toBeUndefined();
   });
