@@ -24,7 +24,7 @@ export interface SocialGraph {
  */
 export class GraphBuilder {
   readonly #ids = new IdIndex();
-  readonly #edges: CooBuilder;
+  #edges: CooBuilder;
   #built = false;
   // Pages from the store come ordered by source, so the previous source is usually the next
   // one too: remembering it saves one id lookup per edge.
@@ -77,7 +77,10 @@ export class GraphBuilder {
     if (this.#built) throw new Error('GraphBuilder.build() was already called; use a new builder');
     this.#built = true;
     const n = this.#ids.size;
-    return { ids: this.#ids, out: csrFromCoo(this.#edges, n, n) };
+    const out = csrFromCoo(this.#edges, n, n);
+    // The triplets are not needed any more; let them go while the caller still holds the builder.
+    this.#edges = new CooBuilder(0);
+    return { ids: this.#ids, out };
   }
 }
 
