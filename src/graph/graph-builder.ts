@@ -1,5 +1,5 @@
 import { CooBuilder } from '../sparse/coo.ts';
-import { type Csr, csrFromCoo, nnz, transpose } from '../sparse/csr.ts';
+import { type Csr, csrFromCoo, transpose } from '../sparse/csr.ts';
 import { IdIndex } from '../sparse/id-index.ts';
 
 /**
@@ -49,7 +49,7 @@ export class GraphBuilder {
     const stored = Math.fround(weight);
     if (!(stored > 0) || stored === Number.POSITIVE_INFINITY) {
       throw new RangeError(
-        `edge ${src}→${dst}: weight ${weight} must be a positive finite float32 (1e-38 to 3e38)`,
+        `edge ${src}→${dst}: weight ${weight} must be a positive finite float32 (about 1.4e-45 to 3.4e38)`,
       );
     }
 
@@ -106,11 +106,6 @@ export function undirectedSimple(out: Csr): Csr {
   for (let u = 0; u < n; u++) mergeRow(out, into, u, colIdx, rowPtr[u] as number);
 
   return { nRows: n, nCols: n, rowPtr, colIdx, values: new Float32Array(colIdx.length).fill(1) };
-}
-
-/** Number of stored entries of a graph: its distinct directed edges. */
-export function edgeCount(graph: SocialGraph): number {
-  return nnz(graph.out);
 }
 
 /**
