@@ -1,12 +1,14 @@
 /**
  * `npm run bench -- recompute [--quick] [--scale=small,reference,large] [--factors=32,64]
- * [--active=0.1] [--all-users] [--cold-iterations=5] [--warm-iterations=3] [--json]`
+ * [--active=0.1] [--all-users] [--cold-iterations=5] [--warm-iterations=3] [--kernel=plain,wasm]
+ * [--json]`
  *
  * The recommendation half of the cron job on generated data at three scales: build the CSR,
  * popularity, confidence, a few warm-started ALS iterations, top-N for the active users and
  * similar items, each phase timed with its CPU time, memory growth and flop rate beside the
  * single-core rate of a plain float32 dot product measured in the same run.
  */
+import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
@@ -47,6 +49,8 @@ interface Phase {
   holdingMB: number;
 }
 
+type Measure = <T>(fn: () => T) => [T, Phase];
+
 interface Row extends Partial<Phase> {
   scale: string;
   k: number | string;
@@ -56,8 +60,9 @@ interface Row extends Partial<Phase> {
 }
 
 function used(): number {
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
+  // external counts array buffers and WebAssembly memories alike.
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }
 
 export async function run(options: BenchOptions): Promise<void> {
@@ -66,7 +71,7 @@ export async function run(options: BenchOptions): Promise<void> {
   const empty = used();
   const dotGflops = dotProductRate();
 
-  const measure = <T>(fn: () => T): [T, Phase] => {
+  const measure: Measure = (fn) => {
     collect();
     const before = used();
     const cpu = process.cpuUsage();
@@ -101,22 +106,19 @@ export async function run(options: BenchOptions): Promise<void> {
 
   for (const name of flags.scales) {
     const scale = SCALES[name];
-    const [data, generated] = measure(() => generateImplicit({ ...scale, seed: 1 }));
-    const weights = data.interactions;
+    const [weights, generated, built] = buildInput(name, measure);
     print({ scale: name, k: '-', phase: 'generate events (not in job)', ...generated });
-    const coo = shuffledCoo(weights);
-    const [, built] = measure(() => csrFromCoo(coo, scale.users, scale.items));
     print({ scale: name, k: '-', phase: `csrFromCoo, ${nnz(weights)} pairs`, ...built });
 
     for (const k of flags.factors) {
-      const job: Phase[] = [built];
+      const common: Phase[] = [built];
       const confidence: Csr = { ...weights, values: weights.values.slice() };
       const [, popular] = measure(() => popularItems(confidence, 100));
       print({ scale: name, k, phase: 'popularity top 100', ...popular });
-      job.push(popular);
+      common.push(popular);
       const [, conf] = measure(() => logConfidence(confidence, 1));
       print({ scale: name, k, phase: 'confidence 1 + ln(1 + w)', ...conf });
-      job.push(conf);
+      common.push(conf);
 
       const als = { factors: k, regularization: 10, seed: 3 };
       const perIteration = alsFlop(confidence, k, 3);
@@ -143,58 +145,62 @@ export async function run(options: BenchOptions): Promise<void> {
         flop: perIteration * flags.warmIterations,
         note: `${(warm.seconds / flags.warmIterations).toFixed(2)} s/iteration`,
       });
-      job.push(warm);
+      common.push(warm);
 
       const active = sampleUsers(scale.users, flags.active, 5);
       const activeFlop = 2 * active.length * scale.items * k;
-      const [, ranked] = measure(() =>
-        topN(model.users, model.items, confidence, active, LIST_LENGTH),
-      );
-      const projected = ranked.seconds / flags.active;
-      print({
-        scale: name,
-        k,
-        phase: `top-${LIST_LENGTH}, ${active.length} active users (${flags.active * 100}%)`,
-        ...ranked,
-        flop: activeFlop,
-        note: `all users ≈ ${projected.toFixed(1)} s; ${numpyRatio(ranked.seconds, activeFlop / flags.active)}`,
-      });
-      job.push(ranked);
-
-      const [, similar] = measure(() => similarItems(model.items, LIST_LENGTH));
-      print({
-        scale: name,
-        k,
-        phase: `similar items, all ${scale.items}`,
-        ...similar,
-        flop: scale.items * scale.items * k,
-      });
-      job.push(similar);
-      print({
-        scale: name,
-        k,
-        phase: 'JOB TOTAL',
-        note: 'csrFromCoo + popularity + confidence + warm ALS + top-N active + similar',
-        seconds: sum(job, 'seconds'),
-        cpuSeconds: sum(job, 'cpuSeconds'),
-        memoryMB: Math.max(...job.map((p) => p.memoryMB)),
-        holdingMB: Math.max(...job.map((p) => p.holdingMB)),
-      });
-
-      if (flags.allUsers || name !== 'large') {
-        const everyone = Int32Array.from({ length: scale.users }, (_, u) => u);
-        const allFlop = 2 * scale.users * scale.items * k;
-        const [, all] = measure(() =>
-          topN(model.users, model.items, confidence, everyone, LIST_LENGTH),
+      for (const kernelName of flags.kernels) {
+        const scoring = kernelName === 'wasm' ? { kernel: loadKernel() } : {};
+        const tag = `${kernelName} kernel`;
+        const [, ranked] = measure(() =>
+          topN(model.users, model.items, confidence, active, LIST_LENGTH, scoring),
         );
         print({
           scale: name,
           k,
-          phase: `top-${LIST_LENGTH}, all ${scale.users} users (not in job)`,
-          ...all,
-          flop: allFlop,
-          note: numpyRatio(all.seconds, allFlop),
+          phase: `top-${LIST_LENGTH}, ${active.length} active users (${flags.active * 100}%), ${tag}`,
+          ...ranked,
+          flop: activeFlop,
+          note: `all users ≈ ${(ranked.seconds / flags.active).toFixed(1)} s; ${numpyRatio(ranked.seconds, activeFlop / flags.active)}`,
         });
+
+        const [, similar] = measure(() =>
+          similarItems(model.items, LIST_LENGTH, undefined, scoring),
+        );
+        print({
+          scale: name,
+          k,
+          phase: `similar items, all ${scale.items}, ${tag}`,
+          ...similar,
+          flop: scale.items * scale.items * k,
+        });
+        const job = [...common, ranked, similar];
+        print({
+          scale: name,
+          k,
+          phase: `JOB TOTAL, ${tag}`,
+          note: 'csrFromCoo + popularity + confidence + warm ALS + top-N active + similar',
+          seconds: sum(job, 'seconds'),
+          cpuSeconds: sum(job, 'cpuSeconds'),
+          memoryMB: Math.max(...job.map((p) => p.memoryMB)),
+          holdingMB: Math.max(...job.map((p) => p.holdingMB)),
+        });
+
+        if (flags.allUsers || name !== 'large') {
+          const everyone = Int32Array.from({ length: scale.users }, (_, u) => u);
+          const allFlop = 2 * scale.users * scale.items * k;
+          const [, all] = measure(() =>
+            topN(model.users, model.items, confidence, everyone, LIST_LENGTH, scoring),
+          );
+          print({
+            scale: name,
+            k,
+            phase: `top-${LIST_LENGTH}, all ${scale.users} users, ${tag} (not in job)`,
+            ...all,
+            flop: allFlop,
+            note: numpyRatio(all.seconds, allFlop),
+          });
+        }
       }
       if (name !== 'large') {
         const [, exact] = measure(() =>
@@ -212,7 +218,7 @@ export async function run(options: BenchOptions): Promise<void> {
   }
   if (!options.json) {
     console.log(
-      '\nmemory MB: growth of JS heap + array buffers over the phase, from a collected start to ' +
+      '\nmemory MB: growth of JS heap + external memory (array buffers, Wasm memory) over the phase, from a collected start to ' +
         'the phase end; held MB: the same above the empty process, inputs included.\n' +
         `process peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB.`,
     );
@@ -226,6 +232,7 @@ interface Flags {
   allUsers: boolean;
   coldIterations: number;
   warmIterations: number;
+  kernels: ('plain' | 'wasm')[];
 }
 
 function parseFlags(args: string[]): Flags {
@@ -237,6 +244,12 @@ function parseFlags(args: string[]): Flags {
   const active = Number(value('active') ?? 0.1);
   if (!(active > 0 && active <= 1))
     throw new RangeError(`--active must be in (0, 1], got ${active}`);
+  const kernels = (value('kernel') ?? 'plain,wasm').split(',');
+  for (const kernel of kernels) {
+    if (kernel !== 'plain' && kernel !== 'wasm') {
+      throw new RangeError(`unknown kernel ${kernel}; known: plain, wasm`);
+    }
+  }
   return {
     scales: args.includes('--quick') ? ['small'] : (scales as ScaleName[]),
     factors: (value('factors') ?? '32,64').split(',').map(Number),
@@ -244,6 +257,7 @@ function parseFlags(args: string[]): Flags {
     allUsers: args.includes('--all-users'),
     coldIterations: Number(value('cold-iterations') ?? 5),
     warmIterations: Number(value('warm-iterations') ?? 3),
+    kernels: kernels as Flags['kernels'],
   };
 }
 
@@ -253,9 +267,29 @@ function alsFlop(confidence: Csr, k: number, steps: number): number {
   return rows * k * k + rows * (1 + steps) * 2 * k * k + 2 * nnz(confidence) * (1 + steps) * 4 * k;
 }
 
+function loadKernel(): WebAssembly.Module {
+  return new WebAssembly.Module(
+    readFileSync(new URL('../src/ml/score-kernel.wasm', import.meta.url)),
+  );
+}
+
 function numpyRatio(seconds: number, flop: number): string {
   const numpy = (NUMPY_TOP_N_SECONDS * flop) / NUMPY_TOP_N_FLOP;
   return `numpy all-users equivalent ${numpy.toFixed(1)} s, ratio ${(seconds / numpy).toFixed(2)}`;
+}
+
+/**
+ * The job's input: generated events as triplets in random order, then compressed into a CSR.
+ * The generator's own matrix and the triplets are dropped on return, so what later phases hold
+ * is only what the job would hold.
+ */
+function buildInput(name: ScaleName, measure: Measure): [Csr, Phase, Phase] {
+  const scale = SCALES[name];
+  const [coo, generated] = measure(() =>
+    shuffledCoo(generateImplicit({ ...scale, seed: 1 }).interactions),
+  );
+  const [weights, built] = measure(() => csrFromCoo(coo, scale.users, scale.items));
+  return [weights, generated, built];
 }
 
 /** The entries of a CSR as triplets in a random order, as pages of a log would arrive. */
@@ -366,7 +400,7 @@ function table(json: boolean, dotGflops: number): (row: Row) => void {
   const columns: [string, number, (r: Row) => string][] = [
     ['scale', 9, (r) => r.scale],
     ['k', 3, (r) => String(r.k)],
-    ['phase', 52, (r) => r.phase],
+    ['phase', 62, (r) => r.phase],
     ['wall s', 8, (r) => fixed(r.seconds, 2)],
     ['CPU s', 8, (r) => fixed(r.cpuSeconds, 2)],
     ['mem MB', 7, (r) => fixed(r.memoryMB, 1)],

@@ -1,7 +1,7 @@
+import { createBlockScorer } from './block-scorer.ts';
 import { checkFactors, type Factors } from './factors.ts';
 import { TopHeaps } from './heap.ts';
-import { scoreBlock } from './score-block.ts';
-import { itemChunk, type TopN, USER_BLOCK } from './topn.ts';
+import { itemChunk, type ScoringOptions, type TopN, USER_BLOCK } from './topn.ts';
 
 /**
  * The n items most similar to each item by cosine of their factor rows, the item itself
@@ -13,7 +13,12 @@ import { itemChunk, type TopN, USER_BLOCK } from './topn.ts';
  * For all items the matrix is swept in square tiles on and above the diagonal only: each pair
  * is scored once and offered to both of its items, halving the work to items² · k flops.
  */
-export function similarItems(items: Factors, n: number, itemRows?: Int32Array): TopN {
+export function similarItems(
+  items: Factors,
+  n: number,
+  itemRows?: Int32Array,
+  options: ScoringOptions = {},
+): TopN {
   checkFactors(items, 'items');
   if (itemRows) {
     for (let r = 0; r < itemRows.length; r++) {
@@ -24,7 +29,9 @@ export function similarItems(items: Factors, n: number, itemRows?: Int32Array): 
     }
   }
   const unit = normalizedRows(items);
-  return itemRows ? similarForRows(unit, n, itemRows) : similarForAll(unit, n);
+  return itemRows
+    ? similarForRows(unit, n, itemRows, options.kernel)
+    : similarForAll(unit, n, options.kernel);
 }
 
 function normalizedRows(items: Factors): Factors {
@@ -41,23 +48,25 @@ function normalizedRows(items: Factors): Factors {
   return { n, k, data: unit };
 }
 
-function similarForAll(unit: Factors, n: number): TopN {
-  const { k } = unit;
+function similarForAll(unit: Factors, n: number, kernel?: WebAssembly.Module): TopN {
   const heaps = new TopHeaps(unit.n, n);
-  if (n === 0) return heaps.finish();
+  if (n === 0 || unit.n === 0) return heaps.finish();
   const { floor } = heaps;
-  const tile = itemChunk(k);
-  const block = new Float32Array(tile * tile);
+  const tile = itemChunk(unit.k);
+  const scorer = createBlockScorer(unit.k, tile, tile, kernel);
+  scorer.setColumns(unit);
 
   for (let rowStart = 0; rowStart < unit.n; rowStart += tile) {
     const height = Math.min(tile, unit.n - rowStart);
+    scorer.setRows(unit, undefined, rowStart, height);
     for (let colStart = rowStart; colStart < unit.n; colStart += tile) {
       const width = Math.min(tile, unit.n - colStart);
-      scoreBlock(unit.data, rowStart, height, unit.data, colStart, width, k, block, width);
+      scorer.score(colStart, width);
+      const { block, stride } = scorer;
 
       for (let r = 0; r < height; r++) {
         const a = rowStart + r;
-        const o = r * width;
+        const o = r * stride;
         // On a diagonal tile only the pairs above the diagonal are new.
         const from = colStart === rowStart ? r + 1 : 0;
         for (let c = from; c < width; c++) {
@@ -72,29 +81,31 @@ function similarForAll(unit: Factors, n: number): TopN {
   return heaps.finish();
 }
 
-function similarForRows(unit: Factors, n: number, itemRows: Int32Array): TopN {
-  const { k } = unit;
+function similarForRows(
+  unit: Factors,
+  n: number,
+  itemRows: Int32Array,
+  kernel?: WebAssembly.Module,
+): TopN {
   const heaps = new TopHeaps(itemRows.length, n);
-  if (n === 0) return heaps.finish();
+  if (n === 0 || itemRows.length === 0) return heaps.finish();
   const { floor } = heaps;
-  const chunk = itemChunk(k);
-  const packed = new Float32Array(USER_BLOCK * k);
-  const block = new Float32Array(USER_BLOCK * chunk);
+  const chunk = itemChunk(unit.k);
+  const scorer = createBlockScorer(unit.k, USER_BLOCK, chunk, kernel);
+  scorer.setColumns(unit);
 
   for (let first = 0; first < itemRows.length; first += USER_BLOCK) {
     const count = Math.min(USER_BLOCK, itemRows.length - first);
-    for (let r = 0; r < count; r++) {
-      const item = itemRows[first + r] as number;
-      packed.set(unit.data.subarray(item * k, item * k + k), r * k);
-    }
+    scorer.setRows(unit, itemRows, first, count);
     for (let start = 0; start < unit.n; start += chunk) {
       const width = Math.min(chunk, unit.n - start);
-      scoreBlock(packed, 0, count, unit.data, start, width, k, block, width);
+      scorer.score(start, width);
+      const { block, stride } = scorer;
       for (let r = 0; r < count; r++) {
+        const o = r * stride;
         const self = (itemRows[first + r] as number) - start;
-        if (self >= 0 && self < width) block[r * width + self] = Number.NaN;
+        if (self >= 0 && self < width) block[o + self] = Number.NaN;
         const heap = first + r;
-        const o = r * width;
         for (let c = 0; c < width; c++) {
           const score = block[o + c] as number;
           if (score >= (floor[heap] as number)) heaps.offer(heap, score, start + c);

@@ -1,7 +1,7 @@
 import type { Csr } from '../sparse/csr.ts';
+import { createBlockScorer } from './block-scorer.ts';
 import { checkFactors, type Factors } from './factors.ts';
 import { TopHeaps } from './heap.ts';
-import { scoreBlock } from './score-block.ts';
 
 /**
  * Ranked lists, one per requested row: row r's list is items[r * n .. r * n + n − 1], best
@@ -13,12 +13,21 @@ export interface TopN {
   readonly scores: Float32Array;
 }
 
+export interface ScoringOptions {
+  /**
+   * The compiled score-kernel.wasm (WebAssembly SIMD, several times faster); without it the
+   * plain-TypeScript kernel runs. Workers instantiate only modules bundled with the Worker, so
+   * the caller imports the file and passes the module in.
+   */
+  kernel?: WebAssembly.Module;
+}
+
 /** Users scored together: their packed factors (64 × k float32) stay in L1 across a sweep. */
 export const USER_BLOCK = 64;
 
 /**
  * Items per sweep step: their factors take about 16 KB, so a step's item rows and the packed
- * user block share L1. A multiple of 4, as the kernel works four items at a time.
+ * user block share L1. A multiple of 4, as the kernels work four items at a time.
  */
 export function itemChunk(k: number): number {
   return Math.max(16, Math.min(512, Math.floor(4096 / k) & ~3));
@@ -31,7 +40,8 @@ export function itemChunk(k: number): number {
  * Users are taken in blocks of USER_BLOCK; each block is scored against the items chunk by
  * chunk, the user's seen items in the chunk are masked, and what beats the user's current n-th
  * best enters a bounded heap. Cost: 2 · users · items · k flops plus O(items) comparisons per
- * user; memory beyond the result is one block of scores.
+ * user; memory beyond the result is one block of scores (and, with the Wasm kernel, a copy of
+ * the item factors).
  */
 export function topN(
   users: Factors,
@@ -39,6 +49,7 @@ export function topN(
   seen: Csr,
   userRows: Int32Array,
   n: number,
+  options: ScoringOptions = {},
 ): TopN {
   const { k } = users;
   checkFactors(users, 'users');
@@ -56,11 +67,11 @@ export function topN(
   }
 
   const heaps = new TopHeaps(userRows.length, n);
-  if (n === 0 || items.n === 0) return heaps.finish();
+  if (n === 0 || items.n === 0 || userRows.length === 0) return heaps.finish();
 
   const chunk = itemChunk(k);
-  const packed = new Float32Array(USER_BLOCK * k);
-  const block = new Float32Array(USER_BLOCK * chunk);
+  const scorer = createBlockScorer(k, USER_BLOCK, chunk, options.kernel);
+  scorer.setColumns(items);
   // Per user of the block: the next of its seen items not yet masked. Chunks go up in item
   // order and a CSR row is sorted, so each seen list is walked once per block.
   const cursor = new Int32Array(USER_BLOCK);
@@ -69,20 +80,18 @@ export function topN(
 
   for (let first = 0; first < userRows.length; first += USER_BLOCK) {
     const count = Math.min(USER_BLOCK, userRows.length - first);
-    for (let r = 0; r < count; r++) {
-      const user = userRows[first + r] as number;
-      packed.set(users.data.subarray(user * k, user * k + k), r * k);
-      cursor[r] = rowPtr[user] as number;
-    }
+    scorer.setRows(users, userRows, first, count);
+    for (let r = 0; r < count; r++) cursor[r] = rowPtr[userRows[first + r] as number] as number;
 
     for (let start = 0; start < items.n; start += chunk) {
       const width = Math.min(chunk, items.n - start);
       const stop = start + width;
-      scoreBlock(packed, 0, count, items.data, start, width, k, block, width);
+      scorer.score(start, width);
+      const { block, stride } = scorer;
 
       for (let r = 0; r < count; r++) {
         const user = userRows[first + r] as number;
-        const o = r * width;
+        const o = r * stride;
         const end = rowPtr[user + 1] as number;
         let q = cursor[r] as number;
         // NaN fails every comparison, so a masked score is never offered.

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Factors } from '../../../src/ml/factors.ts';
 import { Random } from '../../../src/ml/random.ts';
 import { CooBuilder } from '../../../src/sparse/coo.ts';
@@ -45,3 +47,12 @@ export function copyFactors(f: Factors): Factors {
 export function rowColumns(csr: Csr, r: number): number[] {
   return Array.from(csr.colIdx.subarray(csr.rowPtr[r] as number, csr.rowPtr[r + 1] as number));
 }
+
+/** The committed WebAssembly kernel, compiled. */
+export function loadKernel(): WebAssembly.Module {
+  return new WebAssembly.Module(readFileSync(KERNEL_FILE));
+}
+
+export const KERNEL_FILE = fileURLToPath(
+  new URL('../../../src/ml/score-kernel.wasm', import.meta.url),
+);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { similarItems } from '../../../src/ml/similar.ts';
-import { uniformFactors } from './helpers.ts';
+import { loadKernel, uniformFactors } from './helpers.ts';
 
 function cosine(data: Float32Array, k: number, a: number, b: number): number {
   let ab = 0;
@@ -22,27 +22,57 @@ describe('similarItems', () => {
   items.data.fill(0, 10 * k, 11 * k); // item 10 has no signal
   const n = 333 - 1; // every other item, so both directions of every pair are listed
 
-  it('scores every pair the same in both directions and never lists the item itself', () => {
-    const result = similarItems(items, n);
-    const score = new Float64Array(333 * 333).fill(Number.NaN);
-    let selfListed = 0;
-    for (let a = 0; a < 333; a++) {
-      for (let slot = 0; slot < n; slot++) {
-        const b = result.items[a * n + slot] as number;
-        if (b === a) selfListed++;
-        score[a * 333 + b] = result.scores[a * n + slot] as number;
+  for (const kernel of ['plain', 'wasm'] as const) {
+    it(`scores every pair the same in both directions, never the item itself (${kernel})`, () => {
+      const result = similarItems(
+        items,
+        n,
+        undefined,
+        kernel === 'wasm' ? { kernel: loadKernel() } : {},
+      );
+      const score = new Float64Array(333 * 333).fill(Number.NaN);
+      let selfListed = 0;
+      for (let a = 0; a < 333; a++) {
+        for (let slot = 0; slot < n; slot++) {
+          const b = result.items[a * n + slot] as number;
+          if (b === a) selfListed++;
+          score[a * 333 + b] = result.scores[a * n + slot] as number;
+        }
       }
-    }
-    expect(selfListed).toBe(0);
-    const asymmetric: [number, number][] = [];
-    for (let a = 0; a < 333; a++) {
-      for (let b = a + 1; b < 333; b++) {
-        // Object.is also catches a pair missing from either list (NaN on one side only).
-        if (!Object.is(score[a * 333 + b], score[b * 333 + a])) asymmetric.push([a, b]);
-        if (Number.isNaN(score[a * 333 + b])) asymmetric.push([a, b]);
+      expect(selfListed).toBe(0);
+      const asymmetric: [number, number][] = [];
+      for (let a = 0; a < 333; a++) {
+        for (let b = a + 1; b < 333; b++) {
+          // Object.is also catches a pair missing from either list (NaN on one side only).
+          if (!Object.is(score[a * 333 + b], score[b * 333 + a])) asymmetric.push([a, b]);
+          if (Number.isNaN(score[a * 333 + b])) asymmetric.push([a, b]);
+        }
       }
+      expect(asymmetric).toEqual([]);
+    });
+  }
+
+  it('agrees between all items and a subset under the Wasm kernel, and with the plain one', () => {
+    const top = 5;
+    const options = { kernel: loadKernel() };
+    const all = similarItems(items, top, undefined, options);
+    const plain = similarItems(items, top);
+    const rows = Int32Array.of(332, 10, 0, 77);
+    const some = similarItems(items, top, rows, options);
+    for (let r = 0; r < rows.length; r++) {
+      const a = rows[r] as number;
+      expect(some.items.subarray(r * top, r * top + top)).toEqual(
+        all.items.subarray(a * top, a * top + top),
+      );
+      expect(some.scores.subarray(r * top, r * top + top)).toEqual(
+        all.scores.subarray(a * top, a * top + top),
+      );
     }
-    expect(asymmetric).toEqual([]);
+    for (let slot = 0; slot < all.scores.length; slot++) {
+      expect(Math.abs((all.scores[slot] as number) - (plain.scores[slot] as number))).toBeLessThan(
+        1e-5,
+      );
+    }
   });
 
   it('ranks by cosine, and agrees between all items and a chosen subset', () => {
