@@ -12,6 +12,12 @@ import { scoreBlock } from './score-block.ts';
 export interface BlockScorer {
   readonly block: Float32Array;
   readonly stride: number;
+  /**
+   * When the kernel provides it, the largest score of each row of the last block, padding
+   * columns included (so it never understates): a row whose maximum is below its threshold
+   * need not be scanned.
+   */
+  readonly rowMax: Float32Array | undefined;
   /** Makes every row of `factors` the column side. */
   setColumns(factors: Factors): void;
   /** Packs `count` rows of `factors`: rows[first + r] when `rows` is given, else first + r. */
@@ -38,6 +44,7 @@ export function createBlockScorer(
 
 class PlainScorer implements BlockScorer {
   readonly block: Float32Array;
+  readonly rowMax = undefined;
   stride = 0;
   readonly #k: number;
   readonly #packed: Float32Array;
@@ -77,6 +84,7 @@ type KernelScore = (
   rows: number,
   columns: number,
   out: number,
+  rowMax: number,
   rowCount: number,
   columnCount: number,
   kp: number,
@@ -85,12 +93,14 @@ type KernelScore = (
 /**
  * Memory layout (bytes, float32 values): the column side, each row padded to kp = k rounded up
  * to 4 factors, with zero rows up to a multiple of 4; then the packed rows, maxRows rounded up to
- * even, of kp each; then the output block of that many rows × maxWidth rounded up to 4. The
+ * even, of kp each; then the output block of that many rows × maxWidth rounded up to 4; then
+ * the row maxima. The
  * kernel takes rows in pairs and columns in fours; what it computes for padding is never read.
  * setColumns lays the memory out, so it comes before setRows.
  */
 class WasmScorer implements BlockScorer {
   block: Float32Array;
+  rowMax: Float32Array;
   stride = 0;
   readonly #k: number;
   readonly #kp: number;
@@ -101,6 +111,7 @@ class WasmScorer implements BlockScorer {
   #values: Float32Array;
   #rowsAt = 0;
   #outAt = 0;
+  #maxAt = 0;
   #rowCount = 0;
 
   constructor(kernel: WebAssembly.Module, k: number, maxRows: number, maxWidth: number) {
@@ -117,6 +128,7 @@ class WasmScorer implements BlockScorer {
     this.#score = score as KernelScore;
     this.#values = new Float32Array(this.#memory.buffer);
     this.block = this.#values;
+    this.rowMax = this.#values;
   }
 
   setColumns(factors: Factors): void {
@@ -125,7 +137,8 @@ class WasmScorer implements BlockScorer {
     const columnFloats = ((factors.n + 3) & ~3) * kp;
     this.#rowsAt = columnFloats;
     this.#outAt = columnFloats + this.#maxRows * kp;
-    const total = this.#outAt + this.#maxRows * this.#maxWidth;
+    this.#maxAt = this.#outAt + this.#maxRows * this.#maxWidth;
+    const total = this.#maxAt + this.#maxRows;
     const needed = Math.ceil((total * 4) / PAGE) - this.#memory.buffer.byteLength / PAGE;
     if (needed > 0) this.#memory.grow(needed);
     // Growing detaches the old buffer, so views are taken afresh.
@@ -138,7 +151,8 @@ class WasmScorer implements BlockScorer {
         this.#values.set(factors.data.subarray(r * k, r * k + k), r * kp);
       }
     }
-    this.block = this.#values.subarray(this.#outAt, total);
+    this.block = this.#values.subarray(this.#outAt, this.#maxAt);
+    this.rowMax = this.#values.subarray(this.#maxAt, total);
   }
 
   setRows(factors: Factors, rows: Int32Array | undefined, first: number, count: number): void {
@@ -156,7 +170,16 @@ class WasmScorer implements BlockScorer {
     const kp = this.#kp;
     const columns = (width + 3) & ~3;
     const rows = (this.#rowCount + 1) & ~1;
-    this.#score(this.#rowsAt * 4, start * kp * 4, this.#outAt * 4, rows, columns, kp);
+    const at = (floats: number) => floats * 4;
+    this.#score(
+      at(this.#rowsAt),
+      at(start * kp),
+      at(this.#outAt),
+      at(this.#maxAt),
+      rows,
+      columns,
+      kp,
+    );
     this.stride = columns;
   }
 }

@@ -3,10 +3,12 @@
  * committed score-kernel.wasm is reproducible from this file with nothing but Node (a unit test
  * checks that the two agree and rewrites the file on request).
  *
- * Exported function `score(rows, columns, out, rowCount, columnCount, kp)`, pointers in bytes
- * into the imported memory `env.memory`:
+ * Exported function `score(rows, columns, out, rowMax, rowCount, columnCount, kp)`, pointers in
+ * bytes into the imported memory `env.memory`:
  *   out[r * columnCount + c] = Σ_f rows[r * kp + f] · columns[c * kp + f]   (float32)
- * for r < rowCount (even) and c < columnCount (a multiple of 4), with kp a multiple of 4.
+ *   rowMax[r] = max_c out[r * columnCount + c]
+ * for r < rowCount (even) and c < columnCount (a multiple of 4), with kp a multiple of 4. The
+ * row maximum lets a caller skip a row whose best score cannot enter its top-N.
  *
  * Two rows by four columns per tile: eight f32x4 accumulators, each holding four interleaved
  * partial sums along the factors (lane l sums the factors f ≡ l mod 4, in order), reduced as
@@ -14,6 +16,7 @@
  */
 
 const I32 = 0x7f;
+const F32 = 0x7d;
 const V128 = 0x7b;
 const op = {
   block: [0x02, 0x40],
@@ -36,28 +39,35 @@ const op = {
   addF32x4: [0xfd, 0xe4, 0x01],
   lane: (lane: number) => [0xfd, 0x1f, lane],
   addF32: [0x92],
+  maxF32: [0x97],
+  minusInfinity: [0x43, 0x00, 0x00, 0x80, 0xff],
   storeF32: (offset: number) => [0x38, 0x02, ...unsigned(offset)],
 };
 
-// Locals: the six parameters, then scalar and vector working variables.
+// Locals: the seven parameters, then scalar, vector and float working variables.
 const ROWS = 0;
 const COLUMNS = 1;
 const OUT = 2;
-const ROW_COUNT = 3;
-const COLUMN_COUNT = 4;
-const KP = 5;
-const R = 6;
-const C = 7;
-const F = 8;
-const ROW_BYTES = 9;
-const ROW_0 = 10; // and ROW_0 + 1: the two rows of the tile
-const COLUMN_0 = 12; // to COLUMN_0 + 3: the four columns of the tile
-const OUT_0 = 16; // and OUT_0 + 1: the two output rows
-const ACC = 18; // ACC + 4i + j: row i, column j
-const X = 26; // and X + 1: the two row slices
-const Y = 28;
+const ROW_MAX = 3;
+const ROW_COUNT = 4;
+const COLUMN_COUNT = 5;
+const KP = 6;
+const R = 7;
+const C = 8;
+const F = 9;
+const ROW_BYTES = 10;
+const ROW_0 = 11; // and ROW_0 + 1: the two rows of the tile
+const COLUMN_0 = 13; // to COLUMN_0 + 3: the four columns of the tile
+const OUT_0 = 17; // and OUT_0 + 1: the two output rows
+const ACC = 19; // ACC + 4i + j: row i, column j
+const X = 27; // and X + 1: the two row slices
+const Y = 29;
+const SUM = 30;
+const MAX_0 = 31; // and MAX_0 + 1: the running maxima of the two rows
+const PARAMETERS = 7;
 const SCALAR_LOCALS = 12;
 const VECTOR_LOCALS = 11;
+const FLOAT_LOCALS = 3;
 
 /** The bytes of the kernel module. */
 export function scoreKernelWasm(): Uint8Array {
@@ -74,6 +84,7 @@ export function scoreKernelWasm(): Uint8Array {
   emit(op.get(OUT), op.get(R), op.get(COLUMN_COUNT), op.mul, op.i32(4), op.mul, op.add);
   emit(op.set(OUT_0), op.get(OUT_0), op.get(COLUMN_COUNT), op.i32(4), op.mul, op.add);
   emit(op.set(OUT_0 + 1));
+  emit(op.minusInfinity, op.set(MAX_0), op.minusInfinity, op.set(MAX_0 + 1));
 
   emit(op.i32(0), op.set(C), op.block, op.loop);
   emit(op.get(C), op.get(COLUMN_COUNT), op.geU, op.brIf(1));
@@ -100,18 +111,24 @@ export function scoreKernelWasm(): Uint8Array {
       emit(op.get(OUT_0 + i), op.get(C), op.i32(4), op.mul, op.add);
       emit(op.get(acc), op.lane(0), op.get(acc), op.lane(1), op.addF32);
       emit(op.get(acc), op.lane(2), op.get(acc), op.lane(3), op.addF32, op.addF32);
-      emit(op.storeF32(4 * j));
+      emit(op.tee(SUM), op.storeF32(4 * j));
+      emit(op.get(MAX_0 + i), op.get(SUM), op.maxF32, op.set(MAX_0 + i));
     }
   }
   emit(op.get(C), op.i32(4), op.add, op.set(C), op.br(0), op.end, op.end);
+  for (let i = 0; i < 2; i++) {
+    emit(op.get(ROW_MAX), op.get(R), op.i32(i), op.add, op.i32(4), op.mul, op.add);
+    emit(op.get(MAX_0 + i), op.storeF32(0));
+  }
   emit(op.get(R), op.i32(2), op.add, op.set(R), op.br(0), op.end, op.end, op.end);
 
   const locals = vector([
     [...unsigned(SCALAR_LOCALS), I32],
     [...unsigned(VECTOR_LOCALS), V128],
+    [...unsigned(FLOAT_LOCALS), F32],
   ]);
   const code = [...locals, ...body];
-  const signature = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32]]), 0];
+  const signature = [0x60, ...vector(new Array(PARAMETERS).fill([I32])), 0];
   const memoryImport = [...name('env'), ...name('memory'), 0x02, 0x00, 0x01];
   return Uint8Array.from([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],

@@ -100,12 +100,14 @@ function similarForRows(
     for (let start = 0; start < unit.n; start += chunk) {
       const width = Math.min(chunk, unit.n - start);
       scorer.score(start, width);
-      const { block, stride } = scorer;
+      const { block, stride, rowMax } = scorer;
       for (let r = 0; r < count; r++) {
+        const heap = first + r;
+        // The item itself counts in the maximum, which only makes the skip rarer.
+        if (rowMax && (rowMax[r] as number) < (floor[heap] as number)) continue;
         const o = r * stride;
         const self = (itemRows[first + r] as number) - start;
         if (self >= 0 && self < width) block[o + self] = Number.NaN;
-        const heap = first + r;
         for (let c = 0; c < width; c++) {
           const score = block[o + c] as number;
           if (score >= (floor[heap] as number)) heaps.offer(heap, score, start + c);

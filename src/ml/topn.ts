@@ -87,7 +87,7 @@ export function topN(
       const width = Math.min(chunk, items.n - start);
       const stop = start + width;
       scorer.score(start, width);
-      const { block, stride } = scorer;
+      const { block, stride, rowMax } = scorer;
 
       for (let r = 0; r < count; r++) {
         const user = userRows[first + r] as number;
@@ -102,6 +102,7 @@ export function topN(
 
         const heap = first + r;
         let threshold = floor[heap] as number;
+        if (rowMax && (rowMax[r] as number) < threshold) continue;
         for (let c = 0; c < width; c++) {
           const score = block[o + c] as number;
           if (score >= threshold) {

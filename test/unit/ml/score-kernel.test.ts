@@ -33,6 +33,8 @@ describe('score-kernel.wasm', () => {
         plain.score(start, width);
         simd.score(start, width);
         for (let r = 0; r < rowCount; r++) {
+          const row = simd.block.subarray(r * simd.stride, (r + 1) * simd.stride);
+          expect(simd.rowMax?.[r]).toBe(Math.max(...row));
           for (let c = 0; c < width; c++) {
             const expected = plain.block[r * plain.stride + c] as number;
             const actual = simd.block[r * simd.stride + c] as number;

@@ -17,7 +17,8 @@ function cosine(data: Float32Array, k: number, a: number, b: number): number {
 }
 
 describe('similarItems', () => {
-  const k = 6;
+  // k = 42: tiles of 96 items, so 333 items make four tile rows, the last one ragged.
+  const k = 42;
   const items = uniformFactors(333, k, 4);
   items.data.fill(0, 10 * k, 11 * k); // item 10 has no signal
   const n = 333 - 1; // every other item, so both directions of every pair are listed

@@ -4,9 +4,10 @@ import type { Csr } from '../../../src/sparse/csr.ts';
 import { csrOf, dot, loadKernel, randomCsr, rowColumns, uniformFactors } from './helpers.ts';
 
 describe('topN', () => {
-  // Sizes that are not multiples of the 4 × 4 kernel, the 64-user block or the item chunk.
-  const users = uniformFactors(150, 7, 1);
-  const items = uniformFactors(301, 7, 2);
+  // Sizes that are not multiples of the 4 × 4 kernel, the 64-user block or the item chunk (96
+  // items at k = 42: four chunks, the last of 13); k = 42 also needs padding in the Wasm kernel.
+  const users = uniformFactors(150, 42, 1);
+  const items = uniformFactors(301, 42, 2);
   // Each user has seen a random 5% of the items plus their three best, so a seen item that
   // slipped through the mask would rank near the top.
   const seen = withBestSeen(randomCsr(150, 301, 0.05, 3));
@@ -94,7 +95,7 @@ describe('topN', () => {
   it('returns empty lists for n = 0 and refuses a user outside the matrix', () => {
     expect(topN(users, items, seen, Int32Array.of(0, 1), 0).items).toHaveLength(0);
     expect(() => topN(users, items, seen, Int32Array.of(150), 3)).toThrow(RangeError);
-    expect(() => topN(users, uniformFactors(301, 6, 1), seen, Int32Array.of(0), 3)).toThrow(
+    expect(() => topN(users, uniformFactors(301, 41, 1), seen, Int32Array.of(0), 3)).toThrow(
       RangeError,
     );
   });
