@@ -1,0 +1,299 @@
+/**
+ * Ingest benchmark (issue 2): how fast the Worker takes events under `wrangler dev`, next to a
+ * no-op route. The working tree (or --ref=<commit>) is bundled once and served by a `wrangler
+ * dev` of our own on a free loopback port, with throwaway state and the rate limit lifted:
+ *   no-op    GET /healthz: the floor every request of this Worker pays
+ *   beacon   POST /v1/events, one event as text/plain (navigator.sendBeacon), over 10k users
+ *   batch    POST /v1/events, 100 events as application/json, 10 users per batch
+ * Flags: --duration=<s> (10), --warmup=<s> (2), --connections=<n> (32), --ref=<commit>. The
+ * machine is shared and noisy: compare the ratios to the no-op route more than the rates.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify, stripVTControlCharacters } from 'node:util';
+import type { BenchOptions } from './run.ts';
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface CannonRequest {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  setupRequest?: (request: CannonRequest) => CannonRequest & { body: string };
+  onResponse?: (status: number, body: string) => void;
+}
+interface CannonResult {
+  connections: number;
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodeStats: Record<string, { count: number }>;
+  requests: { total: number; sent: number };
+  latency: { p50: number; p99: number };
+}
+type CannonOptions = Pick<CannonResult, 'connections' | 'duration'> & { url: string };
+type Cannon = (options: CannonOptions & { requests: CannonRequest[] }) => Promise<CannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
+const exec = promisify(execFile);
+const [USERS, ITEMS] = [10_000, 5_000];
+const [BATCH_EVENTS, BATCH_USERS] = [100, 10];
+const ERROR_LINE = /\[ERROR\]|"level":"error"/; // wrangler's mark, the Worker's error logs
+const TYPES = ['view', 'view', 'view', 'click', 'click', 'like', 'purchase'] as const;
+
+/** An event of user number `user`; `n` varies its type and item. */
+function event(n: number, user: number): Record<string, unknown> {
+  const type = TYPES[n % TYPES.length] ?? 'view';
+  const fields: Record<string, unknown> = { type, userId: `u${user}`, itemId: `i${n % ITEMS}` };
+  if (type === 'like') fields.targetUserId = `u${(user * 31 + 7) % USERS}`;
+  if (type === 'purchase') fields.value = 10 + (n % 90);
+  return fields;
+}
+
+/** A scenario gives the requests of one autocannon run, whose replies add up in a tally. */
+type Tally = { accepted: number; rejected: number };
+type Scenario = { name: string; requests: (tally: Tally) => CannonRequest[] };
+
+/** POST /v1/events whose n-th request, over all runs of the scenario, carries `body(n)`. */
+function postEvents(name: string, contentType: string, body: (n: number) => unknown): Scenario {
+  let sent = 0;
+  const requests = (tally: Tally): CannonRequest[] => [
+    {
+      method: 'POST',
+      path: '/v1/events?key=dev-site-key',
+      headers: { 'Content-Type': contentType },
+      setupRequest: (request) => ({ ...request, body: JSON.stringify(body(sent++)) }),
+      onResponse: (status, text) => {
+        if (status !== 202) return; // autocannon counts it as non-2xx
+        const reply = JSON.parse(text) as { accepted: number; rejected: unknown[] };
+        tally.accepted += reply.accepted;
+        tally.rejected += reply.rejected.length;
+      },
+    },
+  ];
+  return { name, requests };
+}
+
+const NOOP: Scenario = { name: 'no-op GET /healthz', requests: () => [{ path: '/healthz' }] };
+const SCENARIOS: Scenario[] = [
+  NOOP,
+  postEvents('beacon, 1 event', 'text/plain;charset=UTF-8', (n) => event(n, n % USERS)),
+  postEvents(`batch, ${BATCH_EVENTS} events`, 'application/json', (n) =>
+    Array.from({ length: BATCH_EVENTS }, (_, i) =>
+      event(n * BATCH_EVENTS + i, (n * BATCH_USERS + (i % BATCH_USERS)) % USERS),
+    ),
+  ),
+];
+
+/** A running `wrangler dev`, leader of its own process group, and what it printed. */
+interface Server {
+  child: ChildProcess;
+  url: string;
+  tail: string[];
+  errors: Map<string, number>; // error lines of the Worker and the runtime, and their counts
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function wrangler(cwd: string, ...args: string[]): Promise<void> {
+  const options = { cwd, env: ENV, maxBuffer: 1 << 24 };
+  await exec(process.execPath, [WRANGLER, ...args], options).catch((error) => {
+    const output = stripVTControlCharacters(String(error.stderr || error.stdout || error));
+    throw new Error(`wrangler ${args.slice(0, 2).join(' ')} failed:\n${output}`);
+  });
+}
+
+/** Serves the working tree, or with `ref` that commit's files (git archive), as one bundle. */
+async function startServer(dir: string, ref: string | undefined): Promise<Server> {
+  const cwd = ref ? join(dir, 'tree') : ROOT;
+  if (ref) {
+    await exec('git', ['-C', ROOT, 'archive', '--prefix=tree/', '-o', `${cwd}.tar`, ref]);
+    await exec('tar', ['-xf', `${cwd}.tar`, '-C', dir]);
+    await symlink(join(ROOT, 'node_modules'), join(cwd, 'node_modules'));
+  }
+  // One bundle, made now: `wrangler dev` on the sources would reload on others' saves mid-run.
+  await wrangler(cwd, 'deploy', '--dry-run', '--outdir', join(dir, 'bundle'));
+  const persist = ['--persist-to', join(dir, 'state')];
+  await wrangler(cwd, 'd1', 'migrations', 'apply', 'starling', '--local', ...persist);
+
+  const [port, inspectorPort] = [await freePort(), await freePort()];
+  // At info level wrangler's Node process would log every request, on the same two cores.
+  const args = [
+    ...['dev', join(dir, 'bundle/index.js'), '--no-bundle', '--config', 'wrangler.toml'],
+    ...['--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)],
+    ...[...persist, '--log-level', 'warn', '--show-interactive-dev-session=false'],
+    ...['--var', 'RATE_LIMIT_PER_SECOND:1000000', '--var', 'RATE_LIMIT_BURST:10000000'],
+  ];
+  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd, env: ENV, detached: true });
+  const server: Server = { child, url: `http://127.0.0.1:${port}`, tail: [], errors: new Map() };
+  for (const input of [child.stdout, child.stderr]) {
+    createInterface({ input }).on('line', (raw) => {
+      const line = stripVTControlCharacters(raw).trim();
+      server.tail = [...server.tail.slice(-39), line];
+      if (ERROR_LINE.test(line)) server.errors.set(line, (server.errors.get(line) ?? 0) + 1);
+    });
+  }
+
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline && child.exitCode === null; ) {
+    const reply = await fetch(`${server.url}/healthz`).catch(() => null); // null: not listening yet
+    if (reply?.ok) return server;
+    await sleep(250);
+  }
+  killGroup(child, 'SIGKILL');
+  throw new Error(`wrangler dev never answered /healthz:\n${server.tail.join('\n')}`);
+}
+
+/** Signals wrangler and its workerd and esbuild children; false once none is left. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  try {
+    return process.kill(-(child.pid ?? 0), signal);
+  } catch {
+    return false; // ESRCH: the group is gone
+  }
+}
+
+/** SIGTERM to the group, then SIGKILL to whatever still runs 5 s later. */
+async function stopServer(server: Server): Promise<void> {
+  killGroup(server.child, 'SIGTERM');
+  for (let i = 0; i < 50 && killGroup(server.child, 0); i++) await sleep(100);
+  killGroup(server.child, 'SIGKILL');
+}
+
+/** Peak RSS (VmHWM) of the workerd running the Worker, not of the proxy on our port. */
+async function workerdPeakRssMiB(server: Server): Promise<number | null> {
+  for (const pid of await readdir('/proc').catch(() => [])) {
+    const read = (file: string) => readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
+    const [stat, cmdline] = [await read('stat'), await read('cmdline')];
+    const group = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2];
+    if (group !== String(server.child.pid) || !cmdline.includes('workerd')) continue;
+    if (cmdline.includes(`entry=${new URL(server.url).host}`)) continue;
+    const kib = /VmHWM:\s+(\d+) kB/.exec(await read('status'))?.[1];
+    if (kib) return Math.round(Number(kib) / 1024);
+  }
+  return null;
+}
+
+/** One line of the report; ratios are to the no-op route's requests/s. */
+function measurement(scenario: Scenario, result: CannonResult, tally: Tally, noopRate: number) {
+  const requestsPerS = result.requests.total / result.duration;
+  const eventsPerS = tally.accepted / result.duration; // as the 202 replies count them
+  return {
+    scenario: scenario.name,
+    connections: result.connections,
+    durationS: result.duration,
+    requests: result.requests.total,
+    unfinished: result.requests.sent - result.requests.total, // no reply when the run ended
+    requestsPerS,
+    eventsPerS,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requestRatio: requestsPerS / noopRate,
+    eventRatio: eventsPerS / noopRate,
+    non2xx: result.non2xx,
+    socketErrors: result.errors + result.timeouts,
+    rejectedEvents: tally.rejected, // refused inside 202 replies
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]),
+    ),
+    workerdPeakRssMiB: null as number | null, // VmHWM so far, null where /proc is unreadable
+  };
+}
+type Measurement = ReturnType<typeof measurement>;
+
+/** `--name=value` or `--name value` among the benchmark's arguments. */
+function flag(args: string[], name: string): string | undefined {
+  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  const arg = args[at] ?? '';
+  return at < 0 ? undefined : arg.includes('=') ? arg.slice(name.length + 3) : args[at + 1];
+}
+
+export async function run(options: BenchOptions): Promise<void> {
+  const duration = Number(flag(options.args, 'duration') ?? 10);
+  const warmup = Number(flag(options.args, 'warmup') ?? 2);
+  const connections = Number(flag(options.args, 'connections') ?? 32);
+  if (!(duration > 0 && warmup >= 0 && Number.isInteger(connections) && connections > 0)) {
+    throw new RangeError('--duration and --connections must be positive, --warmup at least 0');
+  }
+
+  const dir = await mkdtemp(join(tmpdir(), 'starling-ingest-'));
+  let server: Server | undefined;
+  const onSignal = () => {
+    if (server) killGroup(server.child, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 }); // exit skips the finally below
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+
+  const rows: Measurement[] = [];
+  try {
+    server = await startServer(dir, flag(options.args, 'ref'));
+    let noopRate = Number.NaN;
+    for (const scenario of SCENARIOS) {
+      if (!options.json) console.error(`${scenario.name}: ${warmup} s warm-up, ${duration} s`);
+      const tally = { accepted: 0, rejected: 0 };
+      const { url } = server;
+      const shoot = (seconds: number, into: Tally) =>
+        autocannon({ url, connections, duration: seconds, requests: scenario.requests(into) });
+      if (warmup > 0) await shoot(warmup, { ...tally });
+      const result = await shoot(duration, tally);
+
+      if (scenario === NOOP) noopRate = result.requests.total / result.duration;
+      const row = measurement(scenario, result, tally, noopRate);
+      row.workerdPeakRssMiB = await workerdPeakRssMiB(server);
+      rows.push(row);
+      if (options.json) console.log(JSON.stringify(row));
+    }
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    if (server) await stopServer(server);
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  if (!options.json) {
+    const times = (v: number) => (v > 0 ? `${v.toFixed(2)}x` : '-');
+    console.table(
+      rows.map((m) => ({
+        scenario: m.scenario,
+        'req/s': Math.round(m.requestsPerS),
+        'events/s': Math.round(m.eventsPerS),
+        'p50 ms': m.p50Ms,
+        'p99 ms': m.p99Ms,
+        'req/s ÷ no-op': times(m.requestRatio),
+        'events/s ÷ no-op req/s': times(m.eventRatio),
+        'non-2xx / socket errors': `${m.non2xx} / ${m.socketErrors}`,
+        'rejected events': m.rejectedEvents,
+      })),
+    );
+    const peak = rows.at(-1)?.workerdPeakRssMiB;
+    const rss = peak == null ? 'not reported (/proc unreadable)' : `${peak} MiB`;
+    console.log(`peak RSS (VmHWM) of the workerd process running the Worker: ${rss}`);
+  }
+
+  const failed = rows.filter((m) => !m.requests || m.non2xx + m.socketErrors + m.rejectedEvents);
+  const logged = [...(server?.errors ?? [])].sort((a, b) => b[1] - a[1]);
+  if (failed.length + logged.length > 0) {
+    process.exitCode = 1; // and the report goes to stderr, so readers of --json see it too
+    console.error('\n!!! THE INGEST BENCHMARK SAW ERRORS: the rates above include failed work');
+    for (const m of failed) console.error(`!!! ${JSON.stringify(m)}`);
+    for (const [line, count] of logged.slice(0, 8)) console.error(`!!! ${count}x ${line}`);
+  }
+}
