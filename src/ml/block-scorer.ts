@@ -94,9 +94,8 @@ type KernelScore = (
  * Memory layout (bytes, float32 values): the column side, each row padded to kp = k rounded up
  * to 4 factors, with zero rows up to a multiple of 4; then the packed rows, maxRows rounded up to
  * even, of kp each; then the output block of that many rows × maxWidth rounded up to 4; then
- * the row maxima. The
- * kernel takes rows in pairs and columns in fours; what it computes for padding is never read.
- * setColumns lays the memory out, so it comes before setRows.
+ * the row maxima. The kernel takes rows in pairs and columns in fours; what it computes for
+ * padding is never read. setColumns lays the memory out, so it comes before setRows.
  */
 class WasmScorer implements BlockScorer {
   block: Float32Array;
@@ -170,12 +169,12 @@ class WasmScorer implements BlockScorer {
     const kp = this.#kp;
     const columns = (width + 3) & ~3;
     const rows = (this.#rowCount + 1) & ~1;
-    const at = (floats: number) => floats * 4;
+    // The kernel takes byte addresses; a float32 is 4 bytes.
     this.#score(
-      at(this.#rowsAt),
-      at(start * kp),
-      at(this.#outAt),
-      at(this.#maxAt),
+      this.#rowsAt * 4,
+      start * kp * 4,
+      this.#outAt * 4,
+      this.#maxAt * 4,
       rows,
       columns,
       kp,
