@@ -48,7 +48,7 @@ function compare(
     const lists = popularItemsPerUser(split.train, users, CUTOFF, measure);
     rows.push({
       data,
-      model: `popularity (${measure === 'users' ? 'listeners' : 'sum of weights'})`,
+      model: `popularity (${measure === 'users' ? 'users' : 'sum of weights'})`,
       metrics: rankingMetrics(lists, users, split.test, CUTOFF),
       seconds: (performance.now() - started) / 1000,
     });
@@ -137,7 +137,7 @@ function lastfm(): Row[] {
     ...row,
     reference: row.model.startsWith('ALS')
       ? 'numpy exact ALS: 0.231 / 0.257'
-      : row.model.includes('listeners')
+      : row.model.includes('(users)')
         ? 'popularity: 0.078 / 0.083'
         : '',
   }));

@@ -22,7 +22,9 @@ const names = argv.filter((a) => !a.startsWith('--') && a in benchmarks);
 const args = argv.filter((a) => a !== '--json' && !(a in benchmarks));
 const unknown = argv.filter((a) => !a.startsWith('--') && !(a in benchmarks));
 if (unknown.length > 0 && names.length === 0) {
-  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
+  console.error(
+    `unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`,
+  );
   process.exit(2);
 }
 

@@ -46,6 +46,18 @@ export interface Config {
   /** Per-user token bucket: sustained events per second and burst size. */
   rateLimitPerSecond: number;
   rateLimitBurst: number;
+  /** Implicit ALS: factors k, λ, confidence c = 1 + α·w, iterations cold and warm-started. */
+  als: {
+    factors: number;
+    regularization: number;
+    alpha: number;
+    iterations: number;
+    warmIterations: number;
+  };
+  /** Recommendations kept per user and similar items kept per item. */
+  topN: number;
+  /** How long the edge may cache snapshot reads from KV (s); 0 reads KV every time. */
+  kvCacheTtlSeconds: number;
 }
 
 /** The variables Starling reads; all optional. */
@@ -61,6 +73,13 @@ export interface ConfigVars {
   RETENTION_DAYS?: string;
   RATE_LIMIT_PER_SECOND?: string;
   RATE_LIMIT_BURST?: string;
+  ALS_FACTORS?: string;
+  ALS_REGULARIZATION?: string;
+  ALS_ALPHA?: string;
+  ALS_ITERATIONS?: string;
+  ALS_WARM_ITERATIONS?: string;
+  TOP_N?: string;
+  KV_CACHE_TTL_SECONDS?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -118,7 +137,25 @@ export function parseConfig(env: ConfigVars): Config {
     retentionMs: numberVar(env, 'RETENTION_DAYS', 90, 1, 3650) * DAY_MS,
     rateLimitPerSecond: numberVar(env, 'RATE_LIMIT_PER_SECOND', 200, 1, 1_000_000),
     rateLimitBurst: numberVar(env, 'RATE_LIMIT_BURST', 1_000, 100, 10_000_000),
+    als: {
+      factors: Math.round(numberVar(env, 'ALS_FACTORS', 32, 1, 256)),
+      regularization: numberVar(env, 'ALS_REGULARIZATION', 1, 0, 1e6),
+      alpha: numberVar(env, 'ALS_ALPHA', 2, 0, 1e6),
+      iterations: Math.round(numberVar(env, 'ALS_ITERATIONS', 10, 1, 100)),
+      warmIterations: Math.round(numberVar(env, 'ALS_WARM_ITERATIONS', 3, 1, 100)),
+    },
+    topN: Math.round(numberVar(env, 'TOP_N', 50, 1, 200)),
+    kvCacheTtlSeconds: kvCacheTtl(env),
   };
+}
+
+/** KV refuses a cacheTtl under 30 s; 0 turns edge caching off. */
+function kvCacheTtl(env: ConfigVars): number {
+  const ttl = numberVar(env, 'KV_CACHE_TTL_SECONDS', 30, 0, 86_400);
+  if (ttl !== 0 && ttl < 30) {
+    throw new ConfigError('KV_CACHE_TTL_SECONDS', 'must be 0 (no edge cache) or at least 30');
+  }
+  return ttl;
 }
 
 function numberVar(

@@ -1,4 +1,5 @@
 import { createApp } from './http/app.ts';
+import { runRecompute } from './jobs/recompute.ts';
 import { consumeDeadLetters, consumeLogBatches } from './log/consumer.ts';
 
 export { UserActivity } from '../durable-objects/user-activity.ts';
@@ -12,5 +13,10 @@ export default {
     // The dead-letter queue is named after its source with a -dlq suffix (wrangler.toml).
     if (batch.queue.endsWith('-dlq')) await consumeDeadLetters(batch, env.DB);
     else await consumeLogBatches(batch, env.DB);
+  },
+
+  async scheduled(_controller, env, ctx) {
+    // runRecompute records and logs its own failures; the rejection marks the run failed.
+    ctx.waitUntil(runRecompute(env, 'cron'));
   },
 } satisfies ExportedHandler<Env>;

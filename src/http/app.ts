@@ -3,7 +3,10 @@ import { describeError, log } from '../logger.ts';
 import type { AppEnv } from './auth.ts';
 import { cors } from './cors.ts';
 import { ApiError, ErrorCode } from './errors.ts';
+import { openApiDocument } from './openapi.ts';
+import { admin } from './routes/admin.ts';
 import { events } from './routes/events.ts';
+import { reads } from './routes/reads.ts';
 import { users } from './routes/users.ts';
 
 /** Every route with its methods; a known path with another method answers 405. */
@@ -11,6 +14,15 @@ const ROUTES: [path: string, methods: string[]][] = [
   ['/v1/events', ['POST']],
   ['/v1/users/:userId/activity', ['GET']],
   ['/v1/users/:userId/live', ['GET']],
+  ['/v1/users/:userId/recommendations', ['GET']],
+  ['/v1/users/:userId/influence', ['GET']],
+  ['/v1/users/:userId', ['DELETE']],
+  ['/v1/items/:itemId/similar', ['GET']],
+  ['/v1/influencers', ['GET']],
+  ['/v1/admin/recompute', ['POST']],
+  ['/v1/admin/stats', ['GET']],
+  ['/v1/admin/dead-letters', ['GET']],
+  ['/v1/openapi.json', ['GET']],
   ['/healthz', ['GET']],
 ];
 
@@ -21,6 +33,9 @@ export function createApp(): Hono<AppEnv> {
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.route('/v1/events', events);
   app.route('/v1/users', users);
+  app.route('/v1', reads);
+  app.get('/v1/openapi.json', (c) => c.json(openApiDocument));
+  app.route('/v1', admin);
 
   for (const [path, methods] of ROUTES) {
     const allow = [...methods, 'OPTIONS'].join(', ');

@@ -1,0 +1,66 @@
+import type { Config } from '../config.ts';
+import { GraphBuilder, type SocialGraph } from '../graph/graph-builder.ts';
+import { decayedWeight } from './decay.ts';
+import { forEachPage } from './paging.ts';
+
+/** Weight of a follow edge; engagement edges weigh their event weights, decayed. */
+export const FOLLOW_EDGE_WEIGHT = 1;
+
+/**
+ * Streams the social edges out of D1 into a graph: u→v for every current follow, and for
+ * likes, comments and shares of v's content, weighted by event weight with decay. Edges whose
+ * decayed weight has vanished (below float32's range) are left out.
+ */
+export async function loadSocialGraph(
+  db: D1Database,
+  config: Config,
+  now: number,
+): Promise<{ graph: SocialGraph; rows: number }> {
+  const builder = new GraphBuilder(64 * 1024);
+
+  let rows = await forEachPage(
+    db,
+    {
+      table: 'follows',
+      columns: ['user_id', 'target_id'],
+      keyColumns: ['user_id', 'target_id'],
+      where: 'following = 1',
+    },
+    (page) => {
+      for (const [from, to] of page as [string, string][])
+        builder.addEdge(from, to, FOLLOW_EDGE_WEIGHT);
+    },
+  );
+
+  rows += await forEachPage(
+    db,
+    {
+      table: 'engagements',
+      columns: ['user_id', 'target_id', 'window_start', 'type', 'count'],
+      keyColumns: ['user_id', 'target_id', 'window_start', 'type'],
+      where: 'window_start >= ?',
+      params: [now - config.retentionMs],
+    },
+    (page) => {
+      for (const [from, to, windowStart, type, count] of page as [
+        string,
+        string,
+        number,
+        string,
+        number,
+      ][]) {
+        const weight = decayedWeight(
+          config.weights,
+          type,
+          count,
+          windowStart,
+          now,
+          config.halfLifeMs,
+        );
+        if (Math.fround(weight) > 0) builder.addEdge(from, to, weight);
+      }
+    },
+  );
+
+  return { graph: builder.build(), rows };
+}

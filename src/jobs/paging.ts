@@ -1,0 +1,48 @@
+/**
+ * Reads a D1 table page by page in primary-key order (keyset pagination), handing each page of
+ * raw rows to `onPage`; only one page is held at a time. `keyColumns` is the primary key, and
+ * the first `keyColumns.length` selected columns must be those columns in that order.
+ */
+export async function forEachPage(
+  db: D1Database,
+  options: {
+    table: string;
+    columns: readonly string[];
+    keyColumns: readonly string[];
+    where?: string;
+    params?: readonly (string | number)[];
+    pageSize?: number;
+  },
+  onPage: (rows: unknown[][]) => void,
+): Promise<number> {
+  const { table, columns, keyColumns, pageSize = 5_000 } = options;
+  const filter = options.where ? `(${options.where})` : '1';
+  const order = keyColumns.join(', ');
+  const tuple = `(${keyColumns.join(', ')})`;
+  const placeholders = `(${keyColumns.map(() => '?').join(', ')})`;
+  const select = `SELECT ${columns.join(', ')} FROM ${table}`;
+
+  let total = 0;
+  let after: unknown[] | null = null;
+  for (;;) {
+    const sql: string =
+      after === null
+        ? `${select} WHERE ${filter} ORDER BY ${order} LIMIT ?`
+        : `${select} WHERE ${filter} AND ${tuple} > ${placeholders} ORDER BY ${order} LIMIT ?`;
+    const params: (string | number | unknown)[] = [
+      ...(options.params ?? []),
+      ...(after ?? []),
+      pageSize,
+    ];
+    const rows: unknown[][] = await db
+      .prepare(sql)
+      .bind(...params)
+      .raw();
+    if (rows.length === 0) break;
+    onPage(rows);
+    total += rows.length;
+    if (rows.length < pageSize) break;
+    after = (rows[rows.length - 1] as unknown[]).slice(0, keyColumns.length);
+  }
+  return total;
+}

@@ -1,0 +1,115 @@
+import { type AlsModel, trainAls } from '../ml/als.ts';
+import { linearConfidence } from '../ml/confidence.ts';
+import { type Factors, warmStartFactors } from '../ml/factors.ts';
+import { popularItems } from '../ml/popularity.ts';
+import { similarItems } from '../ml/similar.ts';
+import { type TopN, topN } from '../ml/topn.ts';
+import type { Csr } from '../sparse/csr.ts';
+import type { IdIndex } from '../sparse/id-index.ts';
+
+/** A ranked list as published: [id, score] pairs, best first. */
+export type RankedList = [string, number][];
+
+/** Factors of a previous run with the ids of their rows, for a warm start. */
+export interface PreviousModel {
+  userIds: readonly string[];
+  itemIds: readonly string[];
+  users: Factors;
+  items: Factors;
+}
+
+export interface AlsSettings {
+  factors: number;
+  regularization: number;
+  alpha: number;
+  iterations: number;
+  warmIterations: number;
+}
+
+/**
+ * Trains implicit ALS on decayed weights, warm-started from the previous factors when their
+ * factor count matches: known users and items keep their rows, new ones start at random.
+ * `weights` is left untouched; confidences are computed on a copy of its values.
+ */
+export function trainModel(
+  weights: Csr,
+  users: IdIndex,
+  items: IdIndex,
+  settings: AlsSettings,
+  previous: PreviousModel | null,
+): { model: AlsModel; warm: boolean; iterations: number } {
+  const confidence: Csr = { ...weights, values: weights.values.slice() };
+  linearConfidence(confidence, settings.alpha);
+
+  const warm = previous !== null && previous.users.k === settings.factors;
+  const init = warm
+    ? {
+        users: warmStartFactors(previous.users, rowsIn(users, previous.userIds), 1),
+        items: warmStartFactors(previous.items, rowsIn(items, previous.itemIds), 2),
+      }
+    : {};
+  const iterations = warm ? settings.warmIterations : settings.iterations;
+  const model = trainAls(
+    confidence,
+    { factors: settings.factors, regularization: settings.regularization, iterations },
+    init,
+  );
+  return { model, warm, iterations };
+}
+
+/** For each id of `ids`, its row in the previous run's `previousIds`, or -1 when new. */
+function rowsIn(ids: IdIndex, previousIds: readonly string[]): Int32Array {
+  const previousRow = new Map<string, number>();
+  previousIds.forEach((id, row) => {
+    previousRow.set(id, row);
+  });
+  return Int32Array.from(ids.ids(), (id) => previousRow.get(id) ?? -1);
+}
+
+/** Top-N lists of the given user rows, as published entries. */
+export function recommendFor(
+  model: AlsModel,
+  seen: Csr,
+  users: IdIndex,
+  items: IdIndex,
+  userRows: Int32Array,
+  n: number,
+): Map<string, RankedList> {
+  return toLists(topN(model.users, model.items, seen, userRows, n), userRows, users, items);
+}
+
+/** Similar items of every item, as published entries. */
+export function similarFor(model: AlsModel, items: IdIndex, n: number): Map<string, RankedList> {
+  const all = Int32Array.from({ length: items.size }, (_, i) => i);
+  return toLists(similarItems(model.items, n), all, items, items);
+}
+
+/** The popularity fallback: the n items with the largest decayed weight. */
+export function popularList(weights: Csr, items: IdIndex, n: number): RankedList {
+  const list = toLists(popularItems(weights, n), Int32Array.of(0), null, items);
+  return list.get('') ?? [];
+}
+
+function toLists(
+  ranked: TopN,
+  rows: Int32Array,
+  rowIds: IdIndex | null,
+  itemIds: IdIndex,
+): Map<string, RankedList> {
+  const lists = new Map<string, RankedList>();
+  for (let r = 0; r < rows.length; r++) {
+    const list: RankedList = [];
+    for (let j = 0; j < ranked.n; j++) {
+      const item = ranked.items[r * ranked.n + j] as number;
+      if (item < 0) break;
+      list.push([itemIds.idAt(item), roundScore(ranked.scores[r * ranked.n + j] as number)]);
+    }
+    lists.set(rowIds ? rowIds.idAt(rows[r] as number) : '', list);
+  }
+  return lists;
+}
+
+/** Scores are published with 6 significant digits: enough to order, fewer bytes in KV. */
+function roundScore(score: number): number {
+  return Number(score.toPrecision(6));
+}
