@@ -5,6 +5,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_ALS } from '../src/config.ts';
+import { trainModel } from '../src/jobs/recommend.ts';
 import { trainAls } from '../src/ml/als.ts';
 import { logConfidence } from '../src/ml/confidence.ts';
 import {
@@ -33,40 +35,36 @@ interface Row {
   reference?: string;
 }
 
-/** ALS and popularity on one split; confidence 1 + ln(1 + w) on the train weights. */
-function compare(
-  data: string,
-  split: Split,
-  als: { factors: number; regularization: number; iterations: number; solver: 'cg' | 'exact' }[],
-): Row[] {
+/**
+ * Popularity and the job's own model (trainModel with the default settings) on one split, and
+ * the same model with exact per-row solves instead of conjugate gradient, for comparison.
+ */
+function compare(data: string, split: Split): Row[] {
   const users = nonEmptyRows(split.test);
   const rows: Row[] = [];
+  const timed = (model: string, lists: () => ReturnType<typeof topN>) => {
+    const started = performance.now();
+    const metrics = rankingMetrics(lists(), users, split.test, CUTOFF);
+    rows.push({ data, model, metrics, seconds: (performance.now() - started) / 1000 });
+  };
 
-  let started = performance.now();
   for (const measure of ['users', 'weight'] as const) {
-    started = performance.now();
-    const lists = popularItemsPerUser(split.train, users, CUTOFF, measure);
-    rows.push({
-      data,
-      model: `popularity (${measure === 'users' ? 'users' : 'sum of weights'})`,
-      metrics: rankingMetrics(lists, users, split.test, CUTOFF),
-      seconds: (performance.now() - started) / 1000,
-    });
+    const label = measure === 'users' ? 'users' : 'sum of weights';
+    timed(`popularity (${label})`, () => popularItemsPerUser(split.train, users, CUTOFF, measure));
   }
 
-  const confidence: Csr = { ...split.train, values: split.train.values.slice() };
-  logConfidence(confidence, 1, 1);
-  for (const options of als) {
-    started = performance.now();
-    const model = trainAls(confidence, { ...options, seed: 42 });
-    const lists = topN(model.users, model.items, split.train, users, CUTOFF);
-    rows.push({
-      data,
-      model: `ALS ${options.solver} k=${options.factors} λ=${options.regularization} it=${options.iterations}`,
-      metrics: rankingMetrics(lists, users, split.test, CUTOFF),
-      seconds: (performance.now() - started) / 1000,
-    });
-  }
+  const { factors, regularization, iterations } = DEFAULT_ALS;
+  const settings = `k=${factors} λ=${regularization} it=${iterations}`;
+  timed(`ALS cg ${settings} (the job)`, () => {
+    const { model } = trainModel(split.train, DEFAULT_ALS);
+    return topN(model.users, model.items, split.train, users, CUTOFF);
+  });
+  timed(`ALS exact ${settings}`, () => {
+    const confidence: Csr = { ...split.train, values: split.train.values.slice() };
+    logConfidence(confidence, DEFAULT_ALS.alpha, DEFAULT_ALS.epsilon);
+    const model = trainAls(confidence, { factors, regularization, iterations, solver: 'exact' });
+    return topN(model.users, model.items, split.train, users, CUTOFF);
+  });
   return rows;
 }
 
@@ -86,12 +84,9 @@ function planted(): Row[] {
   );
   console.log(
     `  ${nnz(split.train)} train pairs, 20% of pairs held out by seeded hash (seed 11), ` +
-      `held-out items absent from train dropped; confidence 1 + ln(1 + events)`,
+      `held-out items absent from train dropped; confidence 1 + ln(1 + events), the job's default ALS`,
   );
-  return compare('planted', split, [
-    { factors: 32, regularization: 10, iterations: 15, solver: 'cg' },
-    { factors: 32, regularization: 10, iterations: 15, solver: 'exact' },
-  ]);
+  return compare('planted', split);
 }
 
 function lastfm(): Row[] {
@@ -130,10 +125,7 @@ function lastfm(): Row[] {
       `74254), ${nonEmptyRows(split.test).length} test users (reference 1872);`,
   );
   console.log('  Recall@10 = hits / min(10, held), NDCG@10 binary; confidence 1 + ln(1 + plays)');
-  return compare('Last.fm', split, [
-    { factors: 32, regularization: 10, iterations: 15, solver: 'cg' },
-    { factors: 32, regularization: 10, iterations: 15, solver: 'exact' },
-  ]).map((row) => ({
+  return compare('Last.fm', split).map((row) => ({
     ...row,
     reference: row.model.startsWith('ALS')
       ? 'numpy exact ALS: 0.231 / 0.257'

@@ -1,5 +1,6 @@
+import type { AlsConfig } from '../config.ts';
 import { type AlsModel, trainAls } from '../ml/als.ts';
-import { linearConfidence } from '../ml/confidence.ts';
+import { logConfidence } from '../ml/confidence.ts';
 import { type Factors, warmStartFactors } from '../ml/factors.ts';
 import { popularItems } from '../ml/popularity.ts';
 import { similarItems } from '../ml/similar.ts';
@@ -18,40 +19,46 @@ export interface PreviousModel {
   items: Factors;
 }
 
-export interface AlsSettings {
-  factors: number;
-  regularization: number;
-  alpha: number;
-  iterations: number;
-  warmIterations: number;
+/** Where a warm start comes from: the previous factors and the ids of this run's rows. */
+export interface WarmStart {
+  previous: PreviousModel;
+  users: IdIndex;
+  items: IdIndex;
 }
 
 /**
  * Trains implicit ALS on decayed weights, warm-started from the previous factors when their
  * factor count matches: known users and items keep their rows, new ones start at random.
- * `weights` is left untouched; confidences are computed on a copy of its values.
+ * `weights` is left untouched; confidences are computed on a copy of its values. The
+ * evaluation (`npm run eval`) trains through this function too, so it measures the job's model.
  */
 export function trainModel(
   weights: Csr,
-  users: IdIndex,
-  items: IdIndex,
-  settings: AlsSettings,
-  previous: PreviousModel | null,
+  settings: AlsConfig,
+  warmStart: WarmStart | null = null,
 ): { model: AlsModel; warm: boolean; iterations: number } {
   const confidence: Csr = { ...weights, values: weights.values.slice() };
-  linearConfidence(confidence, settings.alpha);
+  logConfidence(confidence, settings.alpha, settings.epsilon);
 
-  const warm = previous !== null && previous.users.k === settings.factors;
+  const warm = warmStart !== null && warmStart.previous.users.k === settings.factors;
   const init = warm
     ? {
-        users: warmStartFactors(previous.users, rowsIn(users, previous.userIds), 1),
-        items: warmStartFactors(previous.items, rowsIn(items, previous.itemIds), 2),
+        users: warmStartFactors(
+          warmStart.previous.users,
+          rowsIn(warmStart.users, warmStart.previous.userIds),
+          1,
+        ),
+        items: warmStartFactors(
+          warmStart.previous.items,
+          rowsIn(warmStart.items, warmStart.previous.itemIds),
+          2,
+        ),
       }
     : {};
   const iterations = warm ? settings.warmIterations : settings.iterations;
   const model = trainAls(
     confidence,
-    { factors: settings.factors, regularization: settings.regularization, iterations },
+    { factors: settings.factors, regularization: settings.regularization, iterations, seed: 42 },
     init,
   );
   return { model, warm, iterations };

@@ -77,7 +77,11 @@ export async function recompute(
     ? await phase('loadModel', () => loadModel(env.SNAPSHOTS, previousRecs.version))
     : null;
   const trained = await phase('train', () =>
-    trainModel(log_.weights, log_.users, log_.items, config.als, previousModel),
+    trainModel(
+      log_.weights,
+      config.als,
+      previousModel && { previous: previousModel, users: log_.users, items: log_.items },
+    ),
   );
 
   const changed = previousRecs
