@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activity, alignedNow, call, getAsUser, postEvents } from './helpers.ts';
+import { activity, alignedNow, call, expectError, getAsUser, postEvents } from './helpers.ts';
 
 const view = (userId: string, extra: Record<string, unknown> = {}) => ({
   type: 'view',
@@ -8,16 +8,6 @@ const view = (userId: string, extra: Record<string, unknown> = {}) => ({
   timestamp: alignedNow(-1),
   ...extra,
 });
-
-async function expectError(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('Content-Type')).toMatch(/^application\/json/);
-  const body = (await res.json()) as { error: { code: string; message: string; details: object } };
-  expect(body.error.code).toBe(code);
-  expect(body.error.message.length).toBeGreaterThan(0);
-  expect(typeof body.error.details).toBe('object');
-  return body.error;
-}
 
 async function expectNoWindows(userId: string) {
   expect((await activity(userId)).windows).toEqual([]);

@@ -1,8 +1,16 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createMessageBatch,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
+import { expect } from 'vitest';
 import type { UserActivity } from '../../durable-objects/user-activity.ts';
 import { DEV_ADMIN_TOKEN, DEV_SITE_KEY, DEV_USER_TOKEN_SECRET } from '../../src/config.ts';
 import { signUserToken } from '../../src/http/jwt.ts';
+import worker from '../../src/index.ts';
 
 export const BASE = 'http://starling.test';
 
@@ -87,4 +95,36 @@ export async function activity(userId: string, limit = 720) {
  */
 export function alignedNow(offsetWindows = 0): number {
   return Math.floor(Date.now() / 5000) * 5000 + offsetWindows * 5000;
+}
+
+/** Checks the one error shape of the API and returns its body's `error`. */
+export async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('Content-Type')).toMatch(/^application\/json/);
+  const body = (await res.json()) as { error: { code: string; message: string; details: object } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message.length).toBeGreaterThan(0);
+  expect(typeof body.error.details).toBe('object');
+  return body.error;
+}
+
+export const LOG_QUEUE = 'starling-interactions';
+
+/** Hands messages to the Worker's queue handler as the Queue would, and returns its verdicts. */
+export async function deliver(
+  messages: { id: string; body: unknown; attempts?: number }[],
+  queue = LOG_QUEUE,
+) {
+  const batch = createMessageBatch(
+    queue,
+    messages.map((m) => ({
+      id: m.id,
+      timestamp: new Date(),
+      attempts: m.attempts ?? 1,
+      body: m.body,
+    })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
 }

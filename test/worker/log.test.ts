@@ -1,35 +1,16 @@
-import {
-  createExecutionContext,
-  createMessageBatch,
-  getQueueResult,
-  runInDurableObject,
-} from 'cloudflare:test';
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import type { UserActivity } from '../../durable-objects/user-activity.ts';
-import worker from '../../src/index.ts';
 import type { LogBatch } from '../../src/log/messages.ts';
-import { alignedNow, closeWindowsAt, postEvents, userStub } from './helpers.ts';
-
-const QUEUE = 'starling-interactions';
-
-async function deliver(
-  messages: { id: string; body: unknown; attempts?: number }[],
-  queue = QUEUE,
-) {
-  const batch = createMessageBatch(
-    queue,
-    messages.map((m) => ({
-      id: m.id,
-      timestamp: new Date(),
-      attempts: m.attempts ?? 1,
-      body: m.body,
-    })),
-  );
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
-  return getQueueResult(batch, ctx);
-}
+import {
+  alignedNow,
+  closeWindowsAt,
+  deliver,
+  LOG_QUEUE,
+  postEvents,
+  userStub,
+} from './helpers.ts';
 
 async function interactionsOf(userId: string) {
   const { results } = await env.DB.prepare(
@@ -91,11 +72,11 @@ describe('the interaction log consumer', () => {
     const row = await env.DB.prepare('SELECT queue, body FROM dead_letters WHERE message_id = ?')
       .bind('bad-1')
       .first();
-    expect(row).toEqual({ queue: QUEUE, body: '{"hello":"world"}' });
+    expect(row).toEqual({ queue: LOG_QUEUE, body: '{"hello":"world"}' });
   });
 
   it('records what the dead-letter queue receives', async () => {
-    await deliver([{ id: 'dlq-1', body: logBatch('log-d', 1), attempts: 6 }], `${QUEUE}-dlq`);
+    await deliver([{ id: 'dlq-1', body: logBatch('log-d', 1), attempts: 6 }], `${LOG_QUEUE}-dlq`);
     const row = await env.DB.prepare('SELECT attempts FROM dead_letters WHERE message_id = ?')
       .bind('dlq-1')
       .first();
