@@ -70,6 +70,11 @@ export class ActivityStore {
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
+    this.createTables();
+  }
+
+  /** Creates the tables that do not exist: at construction, and again after an erasure. */
+  createTables(): void {
     this.#sql.exec(SCHEMA);
   }
 

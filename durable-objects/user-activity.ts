@@ -112,6 +112,8 @@ export class UserActivity extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) ws.close(1000, 'user erased');
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    // deleteAll drops the tables too; the object stays usable for the user's next events.
+    this.#store.createTables();
     return {
       windows: sizes.windows ?? 0,
       hours: sizes.hours ?? 0,

@@ -3,14 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import type { UserActivity } from '../../durable-objects/user-activity.ts';
 import type { LogBatch } from '../../src/log/messages.ts';
-import {
-  alignedNow,
-  closeWindowsAt,
-  deliver,
-  LOG_QUEUE,
-  postEvents,
-  userStub,
-} from './helpers.ts';
+import { alignedNow, closeWindowsAt, deliver, LOG_QUEUE, postEvents, userStub } from './helpers.ts';
 
 async function interactionsOf(userId: string) {
   const { results } = await env.DB.prepare(
