@@ -52,6 +52,8 @@ export interface Config {
   topN: number;
   /** How long the edge may cache snapshot reads from KV (s); 0 reads KV every time. */
   kvCacheTtlSeconds: number;
+  /** Log rows above which a half of the recompute job refuses to run (README, "Scale"). */
+  maxJobRows: number;
 }
 
 /** The variables Starling reads; all optional. */
@@ -75,6 +77,7 @@ export interface ConfigVars {
   ALS_WARM_ITERATIONS?: string;
   TOP_N?: string;
   KV_CACHE_TTL_SECONDS?: string;
+  RECOMPUTE_MAX_ROWS?: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -167,6 +170,7 @@ export function parseConfig(env: ConfigVars): Config {
     },
     topN: Math.round(numberVar(env, 'TOP_N', 50, 1, 200)),
     kvCacheTtlSeconds: kvCacheTtl(env),
+    maxJobRows: numberVar(env, 'RECOMPUTE_MAX_ROWS', 2_000_000, 1, 1e9),
   };
 }
 

@@ -1,10 +1,18 @@
 import type { Config } from '../config.ts';
 import { GraphBuilder, type SocialGraph } from '../graph/graph-builder.ts';
 import { decayedWeight } from './decay.ts';
-import { forEachPage } from './paging.ts';
+import { forEachPage, type RowSelection } from './paging.ts';
 
 /** Weight of a follow edge; engagement edges weigh their event weights, decayed. */
 export const FOLLOW_EDGE_WEIGHT = 1;
+
+/** The rows the graph is built from: current follows, and engagements within retention. */
+export function socialRows(config: Config, now: number): [RowSelection, RowSelection] {
+  return [
+    { table: 'follows', where: 'following = 1' },
+    { table: 'engagements', where: 'window_start >= ?', params: [now - config.retentionMs] },
+  ];
+}
 
 /**
  * Streams the social edges out of D1 into a graph: u→v for every current follow, and for
@@ -17,15 +25,11 @@ export async function loadSocialGraph(
   now: number,
 ): Promise<{ graph: SocialGraph; rows: number }> {
   const builder = new GraphBuilder(64 * 1024);
+  const [follows, engagements] = socialRows(config, now);
 
   let rows = await forEachPage(
     db,
-    {
-      table: 'follows',
-      columns: ['user_id', 'target_id'],
-      keyColumns: ['user_id', 'target_id'],
-      where: 'following = 1',
-    },
+    { ...follows, columns: ['user_id', 'target_id'], keyColumns: ['user_id', 'target_id'] },
     (page) => {
       for (const [from, to] of page as [string, string][])
         builder.addEdge(from, to, FOLLOW_EDGE_WEIGHT);
@@ -35,11 +39,9 @@ export async function loadSocialGraph(
   rows += await forEachPage(
     db,
     {
-      table: 'engagements',
+      ...engagements,
       columns: ['user_id', 'target_id', 'window_start', 'type', 'count'],
       keyColumns: ['user_id', 'target_id', 'window_start', 'type'],
-      where: 'window_start >= ?',
-      params: [now - config.retentionMs],
     },
     (page) => {
       for (const [from, to, windowStart, type, count] of page as [

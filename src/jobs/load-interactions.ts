@@ -3,7 +3,7 @@ import { CooBuilder } from '../sparse/coo.ts';
 import { type Csr, csrFromCoo } from '../sparse/csr.ts';
 import { IdIndex } from '../sparse/id-index.ts';
 import { decayedWeight } from './decay.ts';
-import { forEachPage } from './paging.ts';
+import { forEachPage, type RowSelection } from './paging.ts';
 
 export interface InteractionMatrix {
   users: IdIndex;
@@ -15,6 +15,15 @@ export interface InteractionMatrix {
   weights: Csr;
   /** Log rows read. */
   rows: number;
+}
+
+/** The log rows the model learns from: every event type but impressions, within retention. */
+export function interactionRows(config: Config, now: number): RowSelection {
+  return {
+    table: 'interactions',
+    where: "type <> 'impression' AND window_start >= ?",
+    params: [now - config.retentionMs],
+  };
 }
 
 /**
@@ -33,11 +42,9 @@ export async function loadInteractions(
   const rows = await forEachPage(
     db,
     {
-      table: 'interactions',
+      ...interactionRows(config, now),
       columns: ['user_id', 'item_id', 'window_start', 'type', 'count'],
       keyColumns: ['user_id', 'item_id', 'window_start', 'type'],
-      where: "type <> 'impression' AND window_start >= ?",
-      params: [now - config.retentionMs],
     },
     (page) => {
       for (const [userId, itemId, windowStart, type, count] of page as [

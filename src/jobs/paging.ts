@@ -1,3 +1,20 @@
+/** The rows of a table a job reads: the table and an optional filter with its parameters. */
+export interface RowSelection {
+  table: string;
+  where?: string;
+  params?: readonly (string | number)[];
+}
+
+/** How many rows `selection` holds, counted before reading them. */
+export async function countRows(db: D1Database, selection: RowSelection): Promise<number> {
+  const filter = selection.where ? `(${selection.where})` : '1';
+  const row = await db
+    .prepare(`SELECT COUNT(*) AS n FROM ${selection.table} WHERE ${filter}`)
+    .bind(...(selection.params ?? []))
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
 /**
  * Reads a D1 table page by page in primary-key order (keyset pagination), handing each page of
  * raw rows to `onPage`; only one page is held at a time. `keyColumns` is the primary key, and
@@ -5,12 +22,9 @@
  */
 export async function forEachPage(
   db: D1Database,
-  options: {
-    table: string;
+  options: RowSelection & {
     columns: readonly string[];
     keyColumns: readonly string[];
-    where?: string;
-    params?: readonly (string | number)[];
     pageSize?: number;
   },
   onPage: (rows: unknown[][]) => void,

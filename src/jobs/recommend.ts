@@ -3,8 +3,7 @@ import { type AlsModel, trainAls } from '../ml/als.ts';
 import { logConfidence } from '../ml/confidence.ts';
 import { type Factors, warmStartFactors } from '../ml/factors.ts';
 import { popularItems } from '../ml/popularity.ts';
-import { similarItems } from '../ml/similar.ts';
-import { type TopN, topN } from '../ml/topn.ts';
+import type { TopN } from '../ml/topn.ts';
 import type { Csr } from '../sparse/csr.ts';
 import type { IdIndex } from '../sparse/id-index.ts';
 
@@ -73,47 +72,20 @@ function rowsIn(ids: IdIndex, previousIds: readonly string[]): Int32Array {
   return Int32Array.from(ids.ids(), (id) => previousRow.get(id) ?? -1);
 }
 
-/** Top-N lists of the given user rows, as published entries. */
-export function recommendFor(
-  model: AlsModel,
-  seen: Csr,
-  users: IdIndex,
-  items: IdIndex,
-  userRows: Int32Array,
-  n: number,
-): Map<string, RankedList> {
-  return toLists(topN(model.users, model.items, seen, userRows, n), userRows, users, items);
-}
-
-/** Similar items of every item, as published entries. */
-export function similarFor(model: AlsModel, items: IdIndex, n: number): Map<string, RankedList> {
-  const all = Int32Array.from({ length: items.size }, (_, i) => i);
-  return toLists(similarItems(model.items, n), all, items, items);
-}
-
 /** The popularity fallback: the n items with the largest decayed weight. */
 export function popularList(weights: Csr, items: IdIndex, n: number): RankedList {
-  const list = toLists(popularItems(weights, n), Int32Array.of(0), null, items);
-  return list.get('') ?? [];
+  return rankedList(popularItems(weights, n), 0, items);
 }
 
-function toLists(
-  ranked: TopN,
-  rows: Int32Array,
-  rowIds: IdIndex | null,
-  itemIds: IdIndex,
-): Map<string, RankedList> {
-  const lists = new Map<string, RankedList>();
-  for (let r = 0; r < rows.length; r++) {
-    const list: RankedList = [];
-    for (let j = 0; j < ranked.n; j++) {
-      const item = ranked.items[r * ranked.n + j] as number;
-      if (item < 0) break;
-      list.push([itemIds.idAt(item), roundScore(ranked.scores[r * ranked.n + j] as number)]);
-    }
-    lists.set(rowIds ? rowIds.idAt(rows[r] as number) : '', list);
+/** Row r of a ranked result as a published list of [itemId, score], best first. */
+export function rankedList(ranked: TopN, r: number, itemIds: IdIndex): RankedList {
+  const list: RankedList = [];
+  for (let j = 0; j < ranked.n; j++) {
+    const item = ranked.items[r * ranked.n + j] as number;
+    if (item < 0) break;
+    list.push([itemIds.idAt(item), roundScore(ranked.scores[r * ranked.n + j] as number)]);
   }
-  return lists;
+  return list;
 }
 
 /** Scores are published with 6 significant digits: enough to order, fewer bytes in KV. */

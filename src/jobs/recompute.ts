@@ -1,28 +1,18 @@
 import { getConfig } from '../config.ts';
-import { rankInfluence } from '../graph/influence.ts';
-import { PageRankConvergenceError } from '../graph/pagerank.ts';
 import { describeError, log } from '../logger.ts';
-import { bucketCount } from '../publish/buckets.ts';
 import {
-  bucketize,
-  bucketKey,
   type PartName,
   type PartPointer,
   publishPointer,
-  putAll,
   readPointer,
 } from '../publish/snapshots.ts';
-import { carryOver } from './carry-over.ts';
-import { loadSocialGraph } from './load-graph.ts';
-import { loadInteractions, usersChangedSince } from './load-interactions.ts';
-import { loadModel, saveModel } from './model-store.ts';
-import { popularList, recommendFor, similarFor, trainModel } from './recommend.ts';
+import { computeInfluence, type InfluenceOutcome } from './influence-part.ts';
+import { socialRows } from './load-graph.ts';
+import { interactionRows } from './load-interactions.ts';
+import { countRows, type RowSelection } from './paging.ts';
+import { PhaseTimer } from './phases.ts';
+import { computeRecommendations, type RecommendationsOutcome } from './recommendations-part.ts';
 import { deleteExpiredRows } from './retention.ts';
-
-/** How many of the most influential users the top list keeps. */
-export const INFLUENCERS_KEPT = 1_000;
-/** Log batches applied this long before the last snapshot still count as changes. */
-const CHANGE_MARGIN_MS = 60_000;
 
 export interface RecomputeSummary {
   modelVersion: string;
@@ -35,20 +25,24 @@ export interface RecomputeSummary {
   /** Users whose recommendations were recomputed (the rest kept theirs). */
   scoredUsers: number;
   nodes: number;
+  /** Distinct directed social edges. */
   edges: number;
   logRows: number;
   deletedRows: number;
-  als: { warmStart: boolean; iterations: number; factors: number; modelKept: boolean };
+  /** Null when the recommendation half did not run (see failures). */
+  als: RecommendationsOutcome['als'] | null;
   pagerankIterations: number | null;
-  /** Wall time per phase, ms. Workers advance the clock only at I/O, so CPU-only phases read 0 there. */
+  /** Wall time per phase, ms (see PhaseTimer: compute-only phases read 0 when deployed). */
   timingsMs: Record<string, number>;
   /** Parts not published this run (the previous version keeps serving), with the reason. */
   failures: { part: string; code: string; message: string }[];
 }
 
 /**
- * The batch job: deletes expired log rows, trains ALS on the log, ranks the social graph,
- * and publishes recommendations, similar items and influence as a new snapshot version.
+ * The batch job: deletes expired log rows, trains ALS on the log, ranks the social graph, and
+ * publishes recommendations, similar items and influence as a new snapshot version. Every
+ * bucket is written before the pointer that names the version, so readers see the previous
+ * version until the whole new one is there, and a run that fails midway publishes nothing.
  */
 export async function recompute(
   env: Env,
@@ -57,133 +51,71 @@ export async function recompute(
 ): Promise<RecomputeSummary> {
   const config = getConfig(env);
   const version = `${new Date(now).toISOString()}-${Math.random().toString(36).slice(2, 8)}`;
-  const timings: Record<string, number> = {};
-  const phase = async <T>(name: string, work: () => T | Promise<T>): Promise<T> => {
-    const started = Date.now();
-    try {
-      return await work();
-    } finally {
-      timings[name] = Date.now() - started;
-    }
-  };
+  const timer = new PhaseTimer();
   const started = Date.now();
 
-  const deletedRows = await phase('retention', () => deleteExpiredRows(env.DB, config, now));
+  const deletedRows = await timer.run('retention', () => deleteExpiredRows(env.DB, config, now));
   const pointer = await readPointer(env.SNAPSHOTS);
-  const previousRecs = pointer?.parts.recommendations;
-
-  const log_ = await phase('loadLog', () => loadInteractions(env.DB, config, now));
-  const previousModel = previousRecs
-    ? await phase('loadModel', () => loadModel(env.SNAPSHOTS, previousRecs.version))
-    : null;
-  const trained = await phase('train', () =>
-    trainModel(
-      log_.weights,
-      config.als,
-      previousModel && { previous: previousModel, users: log_.users, items: log_.items },
-    ),
-  );
-
-  const changed = previousRecs
-    ? await usersChangedSince(env.DB, previousRecs.generatedAt - CHANGE_MARGIN_MS)
-    : null;
-  const scoredRows = Int32Array.from(
-    log_.users.ids().flatMap((id, row) => (changed === null || changed.has(id) ? [row] : [])),
-  );
-  const recommendations = await phase('topN', () =>
-    recommendFor(trained.model, log_.weights, log_.users, log_.items, scoredRows, config.topN),
-  );
-  if (previousRecs) {
-    await phase('carryOver', () =>
-      carryOver(
-        env.SNAPSHOTS,
-        'recommendations',
-        previousRecs,
-        recommendations,
-        (id) => log_.users.indexOf(id) >= 0,
-      ),
-    );
-  }
-  const similar = await phase('similar', () => similarFor(trained.model, log_.items, config.topN));
-  const popular = popularList(log_.weights, log_.items, config.topN);
-
-  const parts: Partial<Record<PartName, PartPointer>> = {};
   const failures: RecomputeSummary['failures'] = [];
-  const writes = new Map<string, string>();
+  const parts: Partial<Record<PartName, PartPointer>> = {};
 
-  const recBuckets = bucketCount(recommendations.size);
-  for (const [key, value] of bucketize('recommendations', version, recBuckets, recommendations))
-    writes.set(key, value);
-  writes.set(bucketKey('recommendations', version, 'popular'), JSON.stringify(popular));
-  parts.recommendations = { version, generatedAt: now, buckets: recBuckets };
-  const simBuckets = bucketCount(similar.size);
-  for (const [key, value] of bucketize('similar', version, simBuckets, similar))
-    writes.set(key, value);
-  parts.similar = { version, generatedAt: now, buckets: simBuckets };
-
-  const graph = await phase('loadGraph', () => loadSocialGraph(env.DB, config, now));
-  let pagerankIterations: number | null = null;
-  try {
-    const ranking = await phase('influence', () => rankInfluence(graph.graph));
-    pagerankIterations = ranking.iterations;
-    const entries = ranking
-      .top(ranking.nodes)
-      .map((e): [string, [number, number, number]] => [e.userId, [e.rank, e.pagerank, e.core]]);
-    const infBuckets = bucketCount(ranking.nodes);
-    for (const [key, value] of bucketize('influence', version, infBuckets, entries))
-      writes.set(key, value);
-    writes.set(
-      bucketKey('influence', version, 'top'),
-      JSON.stringify(
-        ranking.top(INFLUENCERS_KEPT).map((e) => [e.userId, e.rank, e.pagerank, e.core]),
-      ),
-    );
-    parts.influence = {
-      version,
-      generatedAt: now,
-      buckets: infBuckets,
-      meta: { nodes: ranking.nodes, edges: ranking.edges },
-    };
-  } catch (error) {
-    if (!(error instanceof PageRankConvergenceError)) throw error;
-    failures.push({ part: 'influence', code: error.code, message: error.message });
-    log('error', 'recompute.influence_not_published', describeError(error));
-  }
-
-  const modelKept = await phase('publish', async () => {
-    await putAll(env.SNAPSHOTS, writes);
-    const kept = await saveModel(env.SNAPSHOTS, version, {
-      userIds: log_.users.ids(),
-      itemIds: log_.items.ids(),
-      users: trained.model.users,
-      items: trained.model.items,
+  // Each half refuses a log larger than it can hold in one isolate, before reading any of it.
+  const tooLarge = async (part: string, selections: RowSelection[]) => {
+    let rows = 0;
+    for (const selection of selections) rows += await countRows(env.DB, selection);
+    if (rows <= config.maxJobRows) return false;
+    failures.push({
+      part,
+      code: 'too_large',
+      message:
+        `${rows} log rows exceed RECOMPUTE_MAX_ROWS (${config.maxJobRows}); the previous ` +
+        'version keeps serving. Shorten RETENTION_DAYS, or raise the limit (see README, "Scale").',
     });
-    // Last: until this write, readers keep reading the previous version.
-    await publishPointer(env.SNAPSHOTS, parts);
-    return kept;
-  });
-  timings.total = Date.now() - started;
+    return true;
+  };
+
+  // Two halves, one after the other: what the first holds is garbage before the second loads.
+  let recs: RecommendationsOutcome | null = null;
+  if (!(await tooLarge('recommendations', [interactionRows(config, now)]))) {
+    recs = await computeRecommendations(
+      env.SNAPSHOTS,
+      env.DB,
+      config,
+      version,
+      now,
+      pointer?.parts.recommendations,
+      timer,
+    );
+    parts.recommendations = recs.recommendations;
+    parts.similar = recs.similar;
+  }
+  let influence: InfluenceOutcome | null = null;
+  if (!(await tooLarge('influence', socialRows(config, now)))) {
+    influence = await computeInfluence(env.SNAPSHOTS, env.DB, config, version, now, timer);
+    if (influence.influence) parts.influence = influence.influence;
+    if (influence.failure) failures.push(influence.failure);
+  }
+  for (const failure of failures) log('error', 'recompute.part_not_published', failure);
+
+  // Last: until this write, readers keep reading the previous version.
+  await timer.run('publish', () => publishPointer(env.SNAPSHOTS, parts));
+  timer.timings.total = Date.now() - started;
 
   return {
     modelVersion: version,
     generatedAt: now,
     trigger,
-    users: log_.users.size,
-    items: log_.items.size,
-    interactions: log_.weights.rowPtr[log_.weights.nRows] ?? 0,
-    scoredUsers: scoredRows.length,
-    nodes: graph.graph.ids.size,
-    edges: graph.graph.out.rowPtr[graph.graph.out.nRows] ?? 0,
-    logRows: log_.rows + graph.rows,
+    users: recs?.users ?? 0,
+    items: recs?.items ?? 0,
+    interactions: recs?.interactions ?? 0,
+    scoredUsers: recs?.scoredUsers ?? 0,
+    nodes: influence?.nodes ?? 0,
+    edges: influence?.edges ?? 0,
+    logRows: (recs?.logRows ?? 0) + (influence?.logRows ?? 0),
     deletedRows,
-    als: {
-      warmStart: trained.warm,
-      iterations: trained.iterations,
-      factors: config.als.factors,
-      modelKept,
-    },
-    pagerankIterations,
-    timingsMs: timings,
+    als: recs?.als ?? null,
+    pagerankIterations: influence?.pagerankIterations ?? null,
+    timingsMs: timer.timings,
     failures,
   };
 }

@@ -118,19 +118,33 @@ export async function publishPointer(
   return next;
 }
 
-/** Groups entries by bucket into KV values for one part version. */
-export function bucketize<T>(
+/**
+ * Writes the buckets of one part version, building each value only when it is about to be
+ * written: the job holds a few buckets' JSON at a time, never the whole part. `build(b)` gives
+ * the entries of bucket b; at most `concurrency` writes are in flight.
+ */
+export async function writeBuckets<T>(
+  kv: KVNamespace,
   part: PartName,
   version: string,
   buckets: number,
-  entries: Iterable<[id: string, entry: T]>,
-): Map<string, string> {
-  const grouped: Record<string, T>[] = Array.from({ length: buckets }, () => ({}));
-  for (const [id, entry] of entries)
-    (grouped[bucketOf(id, buckets)] as Record<string, T>)[id] = entry;
-  const values = new Map<string, string>();
-  grouped.forEach((bucket, b) => {
-    values.set(bucketKey(part, version, b), JSON.stringify(bucket));
-  });
-  return values;
+  build: (bucket: number) => Promise<Record<string, T>> | Record<string, T>,
+  concurrency = 8,
+): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  try {
+    for (let b = 0; b < buckets; b++) {
+      const value = JSON.stringify(await build(b));
+      const write: Promise<void> = kv
+        .put(bucketKey(part, version, b), value, { expirationTtl: BUCKET_TTL_SECONDS })
+        .finally(() => inFlight.delete(write));
+      inFlight.add(write);
+      if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } catch (error) {
+    // Let the other writes settle, so none of them rejects with nobody listening.
+    await Promise.allSettled(inFlight);
+    throw error;
+  }
 }

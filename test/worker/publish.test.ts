@@ -95,6 +95,26 @@ describe('a recompute that fails before its pointer is written', () => {
   });
 });
 
+describe('a log too large for one isolate', () => {
+  it('is refused before it is read, and the previous version keeps serving', async () => {
+    const follows: LogBatch['follows'] = ['f1', 'f2', 'f3'].map((t) => [t, 1, recent()]);
+    await seed({ ...batch('big-1', 1, ['m1', 'm2', 'm3']), follows });
+    const before = await runRecompute(env, 'test');
+    const small = { ...env, RECOMPUTE_MAX_ROWS: '2' };
+    const summary = await runRecompute(small, 'test');
+    expect(summary.failures).toEqual([
+      expect.objectContaining({ part: 'recommendations', code: 'too_large' }),
+      expect.objectContaining({ part: 'influence', code: 'too_large' }),
+    ]);
+    expect(summary).toMatchObject({ users: 0, als: null });
+    expect((await readPointer(env.SNAPSHOTS))?.parts.recommendations?.version).toBe(
+      before.modelVersion,
+    );
+    const job = await env.DB.prepare('SELECT status FROM jobs ORDER BY id DESC LIMIT 1').first();
+    expect(job).toEqual({ status: 'partial' });
+  });
+});
+
 describe('readers', () => {
   it("fall back to the previous version when the newest version's bucket is missing", async () => {
     await seed(batch('r1', 1, ['j1', 'j2']), batch('r2', 1, ['j2', 'j3']));

@@ -192,7 +192,7 @@ describe('influence', () => {
 describe('publishing', () => {
   it('keeps the previous version as the fallback when a newer one is published', async () => {
     const second = await recomputeNow();
-    expect(second.als.warmStart).toBe(true);
+    expect(second.als?.warmStart).toBe(true);
     expect(second.modelVersion).not.toBe(first.modelVersion);
     const pointer = await readPointer(env.SNAPSHOTS);
     expect(pointer?.parts.recommendations?.version).toBe(second.modelVersion);

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { getConfig } from '../../config.ts';
+import { INFLUENCERS_KEPT, type InfluenceValue } from '../../jobs/influence-part.ts';
 import type { RankedList } from '../../jobs/recommend.ts';
-import { INFLUENCERS_KEPT } from '../../jobs/recompute.ts';
 import { readEntry, readPartValue } from '../../publish/snapshots.ts';
 import { type AppEnv, requireSiteKey, requireUserToken } from '../auth.ts';
 import { notFound } from '../errors.ts';
@@ -12,8 +12,6 @@ export const reads = new Hono<AppEnv>();
 
 const listItems = (list: RankedList, limit: number) =>
   list.slice(0, limit).map(([itemId, score]) => ({ itemId, score }));
-
-type InfluenceEntry = [rank: number, pagerank: number, core: number];
 
 reads.get('/users/:userId/recommendations', requireUserToken(), async (c) => {
   const config = getConfig(c.env);
@@ -64,7 +62,7 @@ reads.get('/items/:itemId/similar', requireSiteKey(), async (c) => {
 reads.get('/influencers', requireSiteKey(), async (c) => {
   const config = getConfig(c.env);
   const limit = intQuery(c.req.query('limit'), 'limit', 10, 1, INFLUENCERS_KEPT);
-  const top = await readPartValue<[string, ...InfluenceEntry][]>(
+  const top = await readPartValue<[string, ...InfluenceValue][]>(
     c.env.SNAPSHOTS,
     'influence',
     'top',
@@ -85,7 +83,7 @@ reads.get('/influencers', requireSiteKey(), async (c) => {
 
 reads.get('/users/:userId/influence', requireUserToken(), async (c) => {
   const userId = c.req.param('userId');
-  const found = await readEntry<InfluenceEntry>(c.env.SNAPSHOTS, 'influence', userId, {
+  const found = await readEntry<InfluenceValue>(c.env.SNAPSHOTS, 'influence', userId, {
     cacheTtl: getConfig(c.env).kvCacheTtlSeconds,
   });
   if (!found) throw notFound(`user ${userId} is not in the social graph`);
