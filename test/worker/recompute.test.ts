@@ -199,4 +199,30 @@ describe('publishing', () => {
     expect(pointer?.previous.recommendations?.version).toBe(first.modelVersion);
     expect((await recommendations('a1')).modelVersion).toBe(second.modelVersion);
   });
+
+  it('rescores only the users whose log changed, and carries the others over', async () => {
+    const before = await recommendations('b3', '?limit=50');
+    // As if every batch so far had been applied long before the last snapshot.
+    await env.DB.prepare('UPDATE applied_batches SET applied_at = 0').run();
+    const newItem: LogBatch = {
+      v: 1,
+      batchId: 'a2#1#2',
+      userId: 'a2',
+      epoch: 1,
+      interactions: [['A2', WINDOW, 'purchase', 1]],
+      engagements: [],
+      follows: [],
+    };
+    await deliver([{ id: 'a2-more', body: newItem }]);
+
+    const third = await recomputeNow();
+    expect(third.scoredUsers).toBe(1);
+    const after = await recommendations('b3', '?limit=50');
+    expect(after.modelVersion).toBe(third.modelVersion);
+    expect(after.items).toEqual(before.items);
+    // a2 was rescored: A2 is now among its items, so it is no longer recommended.
+    const a2 = await recommendations('a2', '?limit=50');
+    expect(a2.items.map((i) => i.itemId)).not.toContain('A2');
+    expect(a2.items).toHaveLength(5);
+  });
 });
