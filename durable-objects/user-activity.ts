@@ -62,6 +62,8 @@ export class UserActivity extends DurableObject<Env> {
       retryAfterSeconds: this.#bucket.secondsUntil(events.length - allowed, now),
     };
 
+    const lateness = this.#config.allowedLatenessMs;
+    let due = Number.POSITIVE_INFINITY;
     this.ctx.storage.transactionSync(() => {
       if (this.#store.getMeta('user_id') === null) {
         this.#store.setMeta('user_id', userId);
@@ -74,14 +76,18 @@ export class UserActivity extends DurableObject<Env> {
           continue;
         }
         const start = windowStart(event.time);
-        const late = isClosed(start, now, this.#config.allowedLatenessMs) ? 1 : 0;
+        const late = isClosed(start, now, lateness) ? 1 : 0;
         this.#store.addToWindow(start, event.type, 1, late);
         this.#store.addPending(event, start);
+        // A late event's window is closed already: its log rows are due at once.
+        due = Math.min(due, Math.max(windowClosesAt(start, lateness), now));
         result.accepted++;
       }
     });
 
-    if (result.accepted > 0) await this.#scheduleAlarm(now);
+    // Only ever brought forward here; the alarm itself prunes and plans the rest, so the hot
+    // path pays one alarm lookup, not the housekeeping queries.
+    if (result.accepted > 0) await this.#alarmNoLaterThan(due);
     return result;
   }
 
@@ -203,8 +209,11 @@ export class UserActivity extends DurableObject<Env> {
       await this.ctx.storage.deleteAlarm();
       return;
     }
-    const next = Math.min(...candidates);
+    await this.#alarmNoLaterThan(Math.min(...candidates));
+  }
+
+  async #alarmNoLaterThan(time: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+    if (current === null || current > time) await this.ctx.storage.setAlarm(time);
   }
 }
