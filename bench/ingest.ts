@@ -4,6 +4,7 @@
  * dev` of our own on a free loopback port, with throwaway state and the rate limit lifted:
  *   no-op    GET /healthz: the floor every request of this Worker pays
  *   beacon   POST /v1/events, one event as text/plain (navigator.sendBeacon), over 10k users
+ *            (mostly first contact), and over 100 returning users
  *   batch    POST /v1/events, 100 events as application/json, 10 users per batch
  * Flags: --duration=<s> (10), --warmup=<s> (2), --connections=<n> (32), --ref=<commit>. The
  * machine is shared and noisy: compare the ratios to the no-op route more than the rates.
@@ -49,6 +50,7 @@ const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
 const exec = promisify(execFile);
 const [USERS, ITEMS] = [10_000, 5_000];
 const [BATCH_EVENTS, BATCH_USERS] = [100, 10];
+const RETURNING_USERS = 100;
 const ERROR_LINE = /\[ERROR\]|"level":"error"/; // wrangler's mark, the Worker's error logs
 const TYPES = ['view', 'view', 'view', 'click', 'click', 'like', 'purchase'] as const;
 
@@ -88,7 +90,12 @@ function postEvents(name: string, contentType: string, body: (n: number) => unkn
 const NOOP: Scenario = { name: 'no-op GET /healthz', requests: () => [{ path: '/healthz' }] };
 const SCENARIOS: Scenario[] = [
   NOOP,
-  postEvents('beacon, 1 event', 'text/plain;charset=UTF-8', (n) => event(n, n % USERS)),
+  // Over 10k users most beacons of a 10 s run reach a user's object for the first time, which
+  // creates its SQLite database; a hundred returning users show the steady state beside it.
+  postEvents('beacon, 1 event, new users', 'text/plain;charset=UTF-8', (n) => event(n, n % USERS)),
+  postEvents('beacon, 1 event, 100 returning', 'text/plain;charset=UTF-8', (n) =>
+    event(n, n % RETURNING_USERS),
+  ),
   postEvents(`batch, ${BATCH_EVENTS} events`, 'application/json', (n) =>
     Array.from({ length: BATCH_EVENTS }, (_, i) =>
       event(n * BATCH_EVENTS + i, (n * BATCH_USERS + (i % BATCH_USERS)) % USERS),

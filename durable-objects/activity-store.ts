@@ -194,7 +194,8 @@ export class ActivityStore {
 
   // ---- pending log rows
 
-  addPending(event: Event, start: number): void {
+  /** Adds `count` events like `event` (same type, item and target) to the pending log rows. */
+  addPending(event: Event, start: number, count: number): void {
     if (event.type === 'follow' || event.type === 'unfollow') {
       // The follow state is the one of the latest event time, whatever the arrival order.
       this.#sql.exec(
@@ -210,19 +211,21 @@ export class ActivityStore {
       return;
     }
     this.#sql.exec(
-      `INSERT INTO pending_interactions (item_id, window_start, type, count) VALUES (?, ?, ?, 1)
-       ON CONFLICT (item_id, window_start, type) DO UPDATE SET count = count + 1`,
+      `INSERT INTO pending_interactions (item_id, window_start, type, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (item_id, window_start, type) DO UPDATE SET count = count + excluded.count`,
       event.itemId as string,
       start,
       event.type,
+      count,
     );
     if (event.targetUserId !== undefined) {
       this.#sql.exec(
-        `INSERT INTO pending_engagements (target_id, window_start, type, count) VALUES (?, ?, ?, 1)
-         ON CONFLICT (target_id, window_start, type) DO UPDATE SET count = count + 1`,
+        `INSERT INTO pending_engagements (target_id, window_start, type, count) VALUES (?, ?, ?, ?)
+         ON CONFLICT (target_id, window_start, type) DO UPDATE SET count = count + excluded.count`,
         event.targetUserId,
         start,
         event.type,
+        count,
       );
     }
   }
