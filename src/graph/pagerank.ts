@@ -65,15 +65,21 @@ export class PageRankConvergenceError extends Error {
  * The random surfer's step on one graph, prepared once and reusable for any damping.
  *
  * Memory layout: the in-edges as a transposed CSR. The sources of node v are
- * sources[inStart[v]] .. sources[inStart[v + 1] - 1], and share[p] is the fraction of its
- * source's out-weight that in-edge p carries, in Float64. A step is then a pull: node v reads
- * the ranks of its sources and writes only itself, in order.
+ * sources[inStart[v]] .. sources[inStart[v + 1] - 1], with the weights of those edges in
+ * `weight` (float32, as the graph stores them), or no weight array at all when every edge
+ * weighs 1. A step first scales each rank by its node's inverse out-weight, then pulls: node v
+ * sums the scaled ranks of its sources and writes only itself. The per-edge stream is the
+ * 4-byte source, plus the 4-byte weight on a weighted graph: this loop is bound by memory
+ * traffic, and a float64 share per edge would triple it.
  */
 export interface Transition {
   readonly nodes: number;
   readonly inStart: Int32Array;
   readonly sources: Int32Array;
-  readonly share: Float64Array;
+  /** Weight of each in-edge, or null when every weight is 1. */
+  readonly weight: Float32Array | null;
+  /** 1 / out-weight of each node, in Float64; 0 for a dangling node. */
+  readonly inverseOutWeight: Float64Array;
   /** Nodes without out-edges, whose rank is spread over every node. */
   readonly dangling: Int32Array;
 }
@@ -119,15 +125,23 @@ export function transitionOf(out: Csr): Transition {
   }
 
   const dangling = new Int32Array(danglingCount);
-  for (let u = 0, d = 0; u < n; u++) if (outWeight[u] === 0) dangling[d++] = u;
-
-  const into = transpose(out);
-  const share = new Float64Array(nnz(into));
-  for (let p = 0; p < share.length; p++) {
-    share[p] = (into.values[p] as number) / (outWeight[into.colIdx[p] as number] as number);
+  const inverseOutWeight = new Float64Array(n);
+  for (let u = 0, d = 0; u < n; u++) {
+    const total = outWeight[u] as number;
+    if (total === 0) dangling[d++] = u;
+    else inverseOutWeight[u] = 1 / total;
   }
 
-  return { nodes: n, inStart: into.rowPtr, sources: into.colIdx, share, dangling };
+  const into = transpose(out);
+  const unweighted = into.values.every((w) => w === 1);
+  return {
+    nodes: n,
+    inStart: into.rowPtr,
+    sources: into.colIdx,
+    weight: unweighted ? null : into.values,
+    inverseOutWeight,
+    dangling,
+  };
 }
 
 /**
@@ -147,11 +161,12 @@ export function iteratePageRank(
 
   let ranks = new Float64Array(n).fill(1 / n);
   let next = new Float64Array(n);
+  const scaled = new Float64Array(n);
   const threshold = n * tolerance;
   let delta = Number.POSITIVE_INFINITY;
 
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
-    delta = step(transition, damping, ranks, next);
+    delta = step(transition, damping, ranks, next, scaled);
 
     const previous = ranks;
     ranks = next;
@@ -164,23 +179,40 @@ export function iteratePageRank(
 }
 
 /**
- * One step from `ranks` into `next`; returns the L1 change. A function of its own so that the
- * JIT optimises it as a whole after the first calls instead of patching a running loop.
+ * One step from `ranks` into `next` (`scaled` is scratch); returns the L1 change. A function
+ * of its own so that the JIT optimises it as a whole after the first calls instead of patching
+ * a running loop.
  */
-function step(t: Transition, damping: number, ranks: Float64Array, next: Float64Array): number {
-  const { nodes, inStart, sources, share, dangling } = t;
+function step(
+  t: Transition,
+  damping: number,
+  ranks: Float64Array,
+  next: Float64Array,
+  scaled: Float64Array,
+): number {
+  const { nodes, inStart, sources, weight, inverseOutWeight, dangling } = t;
 
   // Rank that reaches every node alike: the dangling nodes' share and the teleport.
   let danglingRank = 0;
   for (let d = 0; d < dangling.length; d++) danglingRank += ranks[dangling[d] as number] as number;
   const everyone = (damping * danglingRank + (1 - damping)) / nodes;
 
+  // What one unit of edge weight out of u carries: rank(u) / out-weight(u).
+  for (let u = 0; u < nodes; u++) {
+    scaled[u] = (ranks[u] as number) * (inverseOutWeight[u] as number);
+  }
+
   let delta = 0;
   for (let v = 0; v < nodes; v++) {
     let inflow = 0;
     const end = inStart[v + 1] as number;
-    for (let p = inStart[v] as number; p < end; p++) {
-      inflow += (ranks[sources[p] as number] as number) * (share[p] as number);
+    if (weight === null) {
+      for (let p = inStart[v] as number; p < end; p++)
+        inflow += scaled[sources[p] as number] as number;
+    } else {
+      for (let p = inStart[v] as number; p < end; p++) {
+        inflow += (scaled[sources[p] as number] as number) * (weight[p] as number);
+      }
     }
     const rank = damping * inflow + everyone;
     delta += Math.abs(rank - (ranks[v] as number));
