@@ -1,4 +1,4 @@
-import { type Csr, nnz, transpose } from '../sparse/csr.ts';
+import { type Csr, transpose } from '../sparse/csr.ts';
 
 /**
  * Weighted PageRank by power iteration.

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { GraphBuilder, type SocialGraph } from '../graph/graph-builder.ts';
-import { decayedWeight } from './decay.ts';
+import { forEachDecayedRow } from './decay.ts';
 import { forEachPage, type RowSelection } from './paging.ts';
 
 /** Weight of a follow edge; engagement edges weigh their event weights, decayed. */
@@ -36,31 +36,14 @@ export async function loadSocialGraph(
     },
   );
 
-  rows += await forEachPage(
+  rows += await forEachDecayedRow(
     db,
-    {
-      ...engagements,
-      columns: ['user_id', 'target_id', 'window_start', 'type', 'count'],
-      keyColumns: ['user_id', 'target_id', 'window_start', 'type'],
-    },
-    (page) => {
-      for (const [from, to, windowStart, type, count] of page as [
-        string,
-        string,
-        number,
-        string,
-        number,
-      ][]) {
-        const weight = decayedWeight(
-          config.weights,
-          type,
-          count,
-          windowStart,
-          now,
-          config.halfLifeMs,
-        );
-        if (Math.fround(weight) > 0) builder.addEdge(from, to, weight);
-      }
+    engagements,
+    ['user_id', 'target_id'],
+    config,
+    now,
+    (from, to, weight) => {
+      if (Math.fround(weight) > 0) builder.addEdge(from, to, weight);
     },
   );
 

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { CooBuilder } from '../sparse/coo.ts';
 import { type Csr, csrFromCoo } from '../sparse/csr.ts';
 import { IdIndex } from '../sparse/id-index.ts';
-import { decayedWeight } from './decay.ts';
+import { forEachDecayedRow } from './decay.ts';
 import { forEachPage, type RowSelection } from './paging.ts';
 
 export interface InteractionMatrix {
@@ -39,32 +39,13 @@ export async function loadInteractions(
   const items = new IdIndex();
   const coo = new CooBuilder(64 * 1024);
 
-  const rows = await forEachPage(
+  const rows = await forEachDecayedRow(
     db,
-    {
-      ...interactionRows(config, now),
-      columns: ['user_id', 'item_id', 'window_start', 'type', 'count'],
-      keyColumns: ['user_id', 'item_id', 'window_start', 'type'],
-    },
-    (page) => {
-      for (const [userId, itemId, windowStart, type, count] of page as [
-        string,
-        string,
-        number,
-        string,
-        number,
-      ][]) {
-        const weight = decayedWeight(
-          config.weights,
-          type,
-          count,
-          windowStart,
-          now,
-          config.halfLifeMs,
-        );
-        coo.push(users.intern(userId), items.intern(itemId), weight);
-      }
-    },
+    interactionRows(config, now),
+    ['user_id', 'item_id'],
+    config,
+    now,
+    (userId, itemId, weight) => coo.push(users.intern(userId), items.intern(itemId), weight),
   );
 
   return { users, items, weights: csrFromCoo(coo, users.size, items.size), rows };

@@ -43,8 +43,28 @@ export function readPointer(kv: KVNamespace, cacheTtl?: number): Promise<Snapsho
 }
 
 /**
- * The entry for `id` in a part: from the current version, or from the previous one when the
- * current bucket is missing. `undefined` when neither version has the id.
+ * The value under `keyOf(version)` of the newest version of a part that has one: the current
+ * version, else the previous one (a bucket of the current version missing, say).
+ */
+async function readNewest<T>(
+  kv: KVNamespace,
+  part: PartName,
+  keyOf: (version: PartPointer) => string,
+  cacheTtl: number | undefined,
+): Promise<{ value: T; pointer: PartPointer } | undefined> {
+  const pointer = await readPointer(kv, cacheTtl);
+  if (!pointer) return undefined;
+  for (const candidate of [pointer.parts[part], pointer.previous[part]]) {
+    if (!candidate) continue;
+    const value = await getJson<T>(kv, keyOf(candidate), cacheTtl);
+    if (value !== null) return { value, pointer: candidate };
+  }
+  return undefined;
+}
+
+/**
+ * The entry for `id` in a part, from the newest version whose bucket for it exists.
+ * `undefined` when that bucket does not hold the id, or no version has the bucket.
  */
 export async function readEntry<T>(
   kv: KVNamespace,
@@ -52,34 +72,24 @@ export async function readEntry<T>(
   id: string,
   options: { cacheTtl?: number } = {},
 ): Promise<{ entry: T; pointer: PartPointer } | undefined> {
-  const pointer = await readPointer(kv, options.cacheTtl);
-  if (!pointer) return undefined;
-  for (const candidate of [pointer.parts[part], pointer.previous[part]]) {
-    if (!candidate) continue;
-    const key = bucketKey(part, candidate.version, bucketOf(id, candidate.buckets));
-    const bucket = await getJson<Record<string, T>>(kv, key, options.cacheTtl);
-    if (bucket === null) continue;
-    const entry = bucket[id];
-    return entry === undefined ? undefined : { entry, pointer: candidate };
-  }
-  return undefined;
+  const found = await readNewest<Record<string, T>>(
+    kv,
+    part,
+    (v) => bucketKey(part, v.version, bucketOf(id, v.buckets)),
+    options.cacheTtl,
+  );
+  const entry = found?.value[id];
+  return found && entry !== undefined ? { entry, pointer: found.pointer } : undefined;
 }
 
 /** A named value of a part's version (a top list, a fallback list), current or previous. */
-export async function readPartValue<T>(
+export function readPartValue<T>(
   kv: KVNamespace,
   part: PartName,
   name: string,
   options: { cacheTtl?: number } = {},
 ): Promise<{ value: T; pointer: PartPointer } | undefined> {
-  const pointer = await readPointer(kv, options.cacheTtl);
-  if (!pointer) return undefined;
-  for (const candidate of [pointer.parts[part], pointer.previous[part]]) {
-    if (!candidate) continue;
-    const value = await getJson<T>(kv, bucketKey(part, candidate.version, name), options.cacheTtl);
-    if (value !== null) return { value, pointer: candidate };
-  }
-  return undefined;
+  return readNewest<T>(kv, part, (v) => bucketKey(part, v.version, name), options.cacheTtl);
 }
 
 /** Writes values with at most `concurrency` puts in flight. */
