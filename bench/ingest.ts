@@ -9,18 +9,20 @@
  * Flags: --duration=<s> (10), --warmup=<s> (2), --connections=<n> (32), --ref=<commit>. The
  * machine is shared and noisy: compare the ratios to the no-op route more than the rates.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { promisify, stripVTControlCharacters } from 'node:util';
+import { flag } from './flags.ts';
 import type { BenchOptions } from './run.ts';
+import {
+  killGroup,
+  type Server,
+  startServer,
+  stopServer,
+  workerdPeakRssMiB,
+} from './wrangler-dev.ts';
 
 /** The part of autocannon's API used here (the package ships no types). */
 interface CannonRequest {
@@ -44,14 +46,9 @@ type CannonOptions = Pick<CannonResult, 'connections' | 'duration'> & { url: str
 type Cannon = (options: CannonOptions & { requests: CannonRequest[] }) => Promise<CannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
-const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false' };
-const exec = promisify(execFile);
 const [USERS, ITEMS] = [10_000, 5_000];
 const [BATCH_EVENTS, BATCH_USERS] = [100, 10];
 const RETURNING_USERS = 100;
-const ERROR_LINE = /\[ERROR\]|"level":"error"/; // wrangler's mark, the Worker's error logs
 const TYPES = ['view', 'view', 'view', 'click', 'click', 'like', 'purchase'] as const;
 
 /** An event of user number `user`; `n` varies its type and item. */
@@ -103,102 +100,6 @@ const SCENARIOS: Scenario[] = [
   ),
 ];
 
-/** A running `wrangler dev`, leader of its own process group, and what it printed. */
-interface Server {
-  child: ChildProcess;
-  url: string;
-  tail: string[];
-  errors: Map<string, number>; // error lines of the Worker and the runtime, and their counts
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function wrangler(cwd: string, ...args: string[]): Promise<void> {
-  const options = { cwd, env: ENV, maxBuffer: 1 << 24 };
-  await exec(process.execPath, [WRANGLER, ...args], options).catch((error) => {
-    const output = stripVTControlCharacters(String(error.stderr || error.stdout || error));
-    throw new Error(`wrangler ${args.slice(0, 2).join(' ')} failed:\n${output}`);
-  });
-}
-
-/** Serves the working tree, or with `ref` that commit's files (git archive), as one bundle. */
-async function startServer(dir: string, ref: string | undefined): Promise<Server> {
-  const cwd = ref ? join(dir, 'tree') : ROOT;
-  if (ref) {
-    await exec('git', ['-C', ROOT, 'archive', '--prefix=tree/', '-o', `${cwd}.tar`, ref]);
-    await exec('tar', ['-xf', `${cwd}.tar`, '-C', dir]);
-    await symlink(join(ROOT, 'node_modules'), join(cwd, 'node_modules'));
-  }
-  // One bundle, made now: `wrangler dev` on the sources would reload on others' saves mid-run.
-  await wrangler(cwd, 'deploy', '--dry-run', '--outdir', join(dir, 'bundle'));
-  const persist = ['--persist-to', join(dir, 'state')];
-  await wrangler(cwd, 'd1', 'migrations', 'apply', 'starling', '--local', ...persist);
-
-  const [port, inspectorPort] = [await freePort(), await freePort()];
-  // At info level wrangler's Node process would log every request, on the same two cores.
-  const args = [
-    ...['dev', join(dir, 'bundle/index.js'), '--no-bundle', '--config', 'wrangler.toml'],
-    ...['--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)],
-    ...[...persist, '--log-level', 'warn', '--show-interactive-dev-session=false'],
-    ...['--var', 'RATE_LIMIT_PER_SECOND:1000000', '--var', 'RATE_LIMIT_BURST:10000000'],
-  ];
-  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd, env: ENV, detached: true });
-  const server: Server = { child, url: `http://127.0.0.1:${port}`, tail: [], errors: new Map() };
-  for (const input of [child.stdout, child.stderr]) {
-    createInterface({ input }).on('line', (raw) => {
-      const line = stripVTControlCharacters(raw).trim();
-      server.tail = [...server.tail.slice(-39), line];
-      if (ERROR_LINE.test(line)) server.errors.set(line, (server.errors.get(line) ?? 0) + 1);
-    });
-  }
-
-  for (const deadline = Date.now() + 90_000; Date.now() < deadline && child.exitCode === null; ) {
-    const reply = await fetch(`${server.url}/healthz`).catch(() => null); // null: not listening yet
-    if (reply?.ok) return server;
-    await sleep(250);
-  }
-  killGroup(child, 'SIGKILL');
-  throw new Error(`wrangler dev never answered /healthz:\n${server.tail.join('\n')}`);
-}
-
-/** Signals wrangler and its workerd and esbuild children; false once none is left. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
-  try {
-    return process.kill(-(child.pid ?? 0), signal);
-  } catch {
-    return false; // ESRCH: the group is gone
-  }
-}
-
-/** SIGTERM to the group, then SIGKILL to whatever still runs 5 s later. */
-async function stopServer(server: Server): Promise<void> {
-  killGroup(server.child, 'SIGTERM');
-  for (let i = 0; i < 50 && killGroup(server.child, 0); i++) await sleep(100);
-  killGroup(server.child, 'SIGKILL');
-}
-
-/** Peak RSS (VmHWM) of the workerd running the Worker, not of the proxy on our port. */
-async function workerdPeakRssMiB(server: Server): Promise<number | null> {
-  for (const pid of await readdir('/proc').catch(() => [])) {
-    const read = (file: string) => readFile(`/proc/${pid}/${file}`, 'utf8').catch(() => '');
-    const [stat, cmdline] = [await read('stat'), await read('cmdline')];
-    const group = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2];
-    if (group !== String(server.child.pid) || !cmdline.includes('workerd')) continue;
-    if (cmdline.includes(`entry=${new URL(server.url).host}`)) continue;
-    const kib = /VmHWM:\s+(\d+) kB/.exec(await read('status'))?.[1];
-    if (kib) return Math.round(Number(kib) / 1024);
-  }
-  return null;
-}
-
 /** One line of the report; ratios are to the no-op route's requests/s. */
 function measurement(scenario: Scenario, result: CannonResult, tally: Tally, noopRate: number) {
   const requestsPerS = result.requests.total / result.duration;
@@ -226,13 +127,6 @@ function measurement(scenario: Scenario, result: CannonResult, tally: Tally, noo
 }
 type Measurement = ReturnType<typeof measurement>;
 
-/** `--name=value` or `--name value` among the benchmark's arguments. */
-function flag(args: string[], name: string): string | undefined {
-  const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  const arg = args[at] ?? '';
-  return at < 0 ? undefined : arg.includes('=') ? arg.slice(name.length + 3) : args[at + 1];
-}
-
 export async function run(options: BenchOptions): Promise<void> {
   const duration = Number(flag(options.args, 'duration') ?? 10);
   const warmup = Number(flag(options.args, 'warmup') ?? 2);
@@ -252,7 +146,10 @@ export async function run(options: BenchOptions): Promise<void> {
 
   const rows: Measurement[] = [];
   try {
-    server = await startServer(dir, flag(options.args, 'ref'));
+    server = await startServer(dir, {
+      ref: flag(options.args, 'ref'),
+      vars: { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '10000000' },
+    });
     let noopRate = Number.NaN;
     for (const scenario of SCENARIOS) {
       if (!options.json) console.error(`${scenario.name}: ${warmup} s warm-up, ${duration} s`);

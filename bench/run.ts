@@ -14,6 +14,7 @@ const benchmarks: Record<string, () => Promise<{ run(o: BenchOptions): Promise<v
   ingest: () => import('./ingest.ts'),
   graph: () => import('./graph.ts'),
   recompute: () => import('./recompute.ts'),
+  job: () => import('./job.ts'),
 };
 
 const argv = process.argv.slice(2);
