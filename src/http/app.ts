@@ -10,7 +10,7 @@ import { reads } from './routes/reads.ts';
 import { users } from './routes/users.ts';
 
 /** Every route with its methods; a known path with another method answers 405. */
-const ROUTES: [path: string, methods: string[]][] = [
+export const ROUTES: [path: string, methods: string[]][] = [
   ['/v1/events', ['POST']],
   ['/v1/users/:userId/activity', ['GET']],
   ['/v1/users/:userId/live', ['GET']],
