@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEV_ADMIN_TOKEN } from '../src/config.ts';
 import { powerLawEdges } from '../src/graph/synthetic.ts';
+import type { RecomputeSummary } from '../src/jobs/summary.ts';
 import { Random } from '../src/ml/random.ts';
 import { generateImplicit } from '../src/ml/synthetic.ts';
 import { flag } from './flags.ts';
@@ -47,18 +48,6 @@ const SCALES = {
 } as const;
 const TYPES = ['view', 'view', 'view', 'click', 'click', 'like', 'share', 'purchase'];
 const DAY = 86_400_000;
-
-/** The fields of the job's summary (RecomputeSummary, a Worker-side type) read here. */
-interface RecomputeSummary {
-  users: number;
-  items: number;
-  interactions: number;
-  scoredUsers: number;
-  nodes: number;
-  edges: number;
-  timingsMs: Record<string, number>;
-  failures: { part: string; code: string; message: string }[];
-}
 
 interface Seeded {
   pairs: number;

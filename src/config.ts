@@ -202,6 +202,20 @@ function numberVar(
   return value;
 }
 
+/** A variable holding a JSON object, or a ConfigError saying what is wrong with it. */
+function jsonObject(name: keyof ConfigVars, raw: string, expected: string): object {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, 'is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(name, expected);
+  }
+  return parsed;
+}
+
 /**
  * SITE_KEYS is JSON: `{ "<key>": { "origins": ["https://shop.example"] }, ... }`.
  * Unset, the development key allows any origin.
@@ -209,15 +223,7 @@ function numberVar(
 function parseSiteKeys(raw: string | undefined): Map<string, SiteKey> {
   if (!raw) return new Map([[DEV_SITE_KEY, { origins: ['*'] }]]);
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError('SITE_KEYS', 'is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError('SITE_KEYS', 'expected an object keyed by site key');
-  }
+  const parsed = jsonObject('SITE_KEYS', raw, 'expected an object keyed by site key');
 
   const keys = new Map<string, SiteKey>();
   for (const [key, value] of Object.entries(parsed)) {
@@ -235,15 +241,7 @@ function parseWeights(raw: string | undefined): Record<EventType, number> {
   const weights = { ...DEFAULT_WEIGHTS };
   if (!raw) return weights;
 
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError('EVENT_WEIGHTS', 'is not valid JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError('EVENT_WEIGHTS', 'expected an object of event type to weight');
-  }
+  const parsed = jsonObject('EVENT_WEIGHTS', raw, 'expected an object of event type to weight');
   for (const [type, weight] of Object.entries(parsed)) {
     if (!(EVENT_TYPES as readonly string[]).includes(type)) {
       throw new ConfigError('EVENT_WEIGHTS', `unknown event type '${type}'`);

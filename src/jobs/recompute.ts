@@ -13,30 +13,7 @@ import { countRows, type RowSelection } from './paging.ts';
 import { PhaseTimer } from './phases.ts';
 import { computeRecommendations, type RecommendationsOutcome } from './recommendations-part.ts';
 import { deleteExpiredRows } from './retention.ts';
-
-export interface RecomputeSummary {
-  modelVersion: string;
-  generatedAt: number;
-  trigger: string;
-  users: number;
-  items: number;
-  /** Distinct user-item pairs in the log. */
-  interactions: number;
-  /** Users whose recommendations were recomputed (the rest kept theirs). */
-  scoredUsers: number;
-  nodes: number;
-  /** Distinct directed social edges. */
-  edges: number;
-  logRows: number;
-  deletedRows: number;
-  /** Null when the recommendation half did not run (see failures). */
-  als: RecommendationsOutcome['als'] | null;
-  pagerankIterations: number | null;
-  /** Wall time per phase, ms (see PhaseTimer: compute-only phases read 0 when deployed). */
-  timingsMs: Record<string, number>;
-  /** Parts not published this run (the previous version keeps serving), with the reason. */
-  failures: { part: string; code: string; message: string }[];
-}
+import type { RecomputeSummary } from './summary.ts';
 
 /**
  * The batch job: deletes expired log rows, trains ALS on the log, ranks the social graph, and

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RecomputeSummary } from '../../src/jobs/recompute.ts';
+import type { RecomputeSummary } from '../../src/jobs/summary.ts';
 import type { LogBatch } from '../../src/log/messages.ts';
 import { readPointer } from '../../src/publish/snapshots.ts';
 import { asAdmin, call, deliver, expectError, getAsUser } from './helpers.ts';
