@@ -8,26 +8,49 @@ export function canCarryFrom(previous: PartPointer): boolean {
 }
 
 /**
- * The previous version's entries that belong in bucket `bucket` of a `buckets`-bucket layout
- * and that `keep` accepts (ids not recomputed this run that still exist). Reads only the
- * previous buckets that can hold such ids; a missing one (expired, say) carries nothing.
+ * Entries of a previous part version, read bucket by bucket: the last bucket read is kept, so
+ * building new buckets in `carryOrder` (publish/buckets.ts) reads each previous bucket once.
  */
-export async function carriedEntries<T>(
-  kv: KVNamespace,
-  part: PartName,
-  previous: PartPointer,
-  bucket: number,
-  buckets: number,
-  keep: (id: string) => boolean,
-): Promise<[string, T][]> {
-  const carried: [string, T][] = [];
-  for (const source of sourceBuckets(bucket, buckets, previous.buckets)) {
-    const key = bucketKey(part, previous.version, source);
-    const entries = await kv.get<Record<string, T>>(key, 'json');
-    if (!entries) continue;
-    for (const [id, entry] of Object.entries(entries)) {
-      if (bucketOf(id, buckets) === bucket && keep(id)) carried.push([id, entry]);
-    }
+export class PreviousBuckets<T> {
+  readonly #kv: KVNamespace;
+  readonly #part: PartName;
+  readonly #previous: PartPointer;
+  #lastSource = -1;
+  #lastEntries: Record<string, T> | null = null;
+
+  constructor(kv: KVNamespace, part: PartName, previous: PartPointer) {
+    this.#kv = kv;
+    this.#part = part;
+    this.#previous = previous;
   }
-  return carried;
+
+  /**
+   * The entries that belong in bucket `bucket` of a `buckets`-bucket layout and that `keep`
+   * accepts (ids not recomputed this run that still exist). A missing previous bucket
+   * (expired, say) carries nothing.
+   */
+  async carried(
+    bucket: number,
+    buckets: number,
+    keep: (id: string) => boolean,
+  ): Promise<[string, T][]> {
+    const carried: [string, T][] = [];
+    for (const source of sourceBuckets(bucket, buckets, this.#previous.buckets)) {
+      const entries = await this.#read(source);
+      if (!entries) continue;
+      for (const [id, entry] of Object.entries(entries)) {
+        if (bucketOf(id, buckets) === bucket && keep(id)) carried.push([id, entry]);
+      }
+    }
+    return carried;
+  }
+
+  async #read(source: number): Promise<Record<string, T> | null> {
+    if (source !== this.#lastSource) {
+      const key = bucketKey(this.#part, this.#previous.version, source);
+      this.#lastEntries = await this.#kv.get<Record<string, T>>(key, 'json');
+      this.#lastSource = source;
+    }
+    return this.#lastEntries;
+  }
 }

@@ -2,18 +2,19 @@ import type { Config } from '../config.ts';
 import scoreKernel from '../ml/score-kernel.wasm';
 import { similarItems } from '../ml/similar.ts';
 import { topN } from '../ml/topn.ts';
-import { bucketCount, groupByBucket } from '../publish/buckets.ts';
+import { bucketCount, carryOrder, groupByBucket } from '../publish/buckets.ts';
 import {
   BUCKET_TTL_SECONDS,
   bucketKey,
   type PartPointer,
   writeBuckets,
 } from '../publish/snapshots.ts';
-import { canCarryFrom, carriedEntries } from './carry-over.ts';
+import { canCarryFrom, PreviousBuckets } from './carry-over.ts';
 import { loadInteractions, usersChangedSince } from './load-interactions.ts';
 import { loadModel, saveModel } from './model-store.ts';
 import type { PhaseTimer } from './phases.ts';
 import { popularList, type RankedList, rankedList, trainModel } from './recommend.ts';
+import type { AlsSummary } from './summary.ts';
 
 /**
  * Top-N and similar items score through the WebAssembly SIMD kernel, 3 to 5 times the rate of
@@ -32,7 +33,7 @@ export interface RecommendationsOutcome {
   interactions: number;
   scoredUsers: number;
   logRows: number;
-  als: { warmStart: boolean; iterations: number; factors: number; modelKept: boolean };
+  als: AlsSummary;
 }
 
 /**
@@ -88,25 +89,20 @@ export async function computeRecommendations(
     return row >= 0 && scored[row] === 0;
   };
   await timer.run('writeRecommendations', async () => {
-    await writeBuckets(kv, 'recommendations', version, recBuckets, async (b) => {
+    const carried = carryFrom && new PreviousBuckets<RankedList>(kv, 'recommendations', carryFrom);
+    const build = async (b: number) => {
       const value: Record<string, RankedList> = {};
-      if (carryFrom) {
-        const carried = await carriedEntries<RankedList>(
-          kv,
-          'recommendations',
-          carryFrom,
-          b,
-          recBuckets,
-          keep,
-        );
-        for (const [id, list] of carried) value[id] = list;
+      for (const [id, list] of (await carried?.carried(b, recBuckets, keep)) ?? []) {
+        value[id] = list;
       }
       for (let at = byBucket.start[b] as number; at < (byBucket.start[b + 1] as number); at++) {
         const r = byBucket.order[at] as number;
         value[users.idAt(rows[r] as number)] = rankedList(ranked, r, items);
       }
       return value;
-    });
+    };
+    const order = carryFrom ? carryOrder(recBuckets, carryFrom.buckets) : undefined;
+    await writeBuckets(kv, 'recommendations', version, recBuckets, build, { order });
     const popular = popularList(weights, items, config.topN);
     await kv.put(bucketKey('recommendations', version, 'popular'), JSON.stringify(popular), {
       expirationTtl: BUCKET_TTL_SECONDS,

@@ -42,6 +42,22 @@ export function sourceBuckets(bucket: number, to: number, from: number): number[
 }
 
 /**
+ * The order to build a `to`-bucket layout in, when it draws on a `from`-bucket one, so that
+ * each old bucket is needed by consecutive new buckets only: with more buckets than before,
+ * the new buckets that draw on one old bucket (b, b + from, b + 2·from, ...) come together,
+ * and the old bucket is read once. With as many or fewer, each new bucket has old ones of its
+ * own, and the order is 0, 1, ...
+ */
+export function carryOrder(to: number, from: number): number[] {
+  if (from >= to) return Array.from({ length: to }, (_, b) => b);
+  const order: number[] = [];
+  for (let source = 0; source < from; source++) {
+    for (let b = source; b < to; b += from) order.push(b);
+  }
+  return order;
+}
+
+/**
  * Members 0..n-1 grouped by the bucket of their id (a counting sort): bucket b's members are
  * `order[start[b]]` up to, not including, `order[start[b + 1]]`, in increasing order.
  */

@@ -131,7 +131,8 @@ export async function publishPointer(
 /**
  * Writes the buckets of one part version, building each value only when it is about to be
  * written: the job holds a few buckets' JSON at a time, never the whole part. `build(b)` gives
- * the entries of bucket b; at most `concurrency` writes are in flight.
+ * the entries of bucket b; buckets are built in `order` (default 0, 1, ...), with at most
+ * `concurrency` writes in flight.
  */
 export async function writeBuckets<T>(
   kv: KVNamespace,
@@ -139,11 +140,13 @@ export async function writeBuckets<T>(
   version: string,
   buckets: number,
   build: (bucket: number) => Promise<Record<string, T>> | Record<string, T>,
-  concurrency = 8,
+  options: { order?: readonly number[]; concurrency?: number } = {},
 ): Promise<void> {
+  const order = options.order ?? Array.from({ length: buckets }, (_, b) => b);
+  const concurrency = options.concurrency ?? 8;
   const inFlight = new Set<Promise<void>>();
   try {
-    for (let b = 0; b < buckets; b++) {
+    for (const b of order) {
       const value = JSON.stringify(await build(b));
       const write: Promise<void> = kv
         .put(bucketKey(part, version, b), value, { expirationTtl: BUCKET_TTL_SECONDS })

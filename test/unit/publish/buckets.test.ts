@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bucketCount,
   bucketOf,
+  carryOrder,
   groupByBucket,
   IDS_PER_BUCKET,
   MAX_BUCKETS,
@@ -35,6 +36,21 @@ describe('bucketOf', () => {
         const sources = sourceBuckets(bucketOf(value, to), to, from);
         expect(sources).toContain(bucketOf(value, from));
         for (const s of sources) expect(s).toBeLessThan(from);
+      }),
+    );
+  });
+});
+
+describe('carryOrder', () => {
+  it('visits every new bucket once, each old bucket in one consecutive run', () => {
+    fc.assert(
+      fc.property(powerOfTwo, powerOfTwo, (to, from) => {
+        const order = carryOrder(to, from);
+        expect([...order].sort((a, b) => a - b)).toEqual(Array.from({ length: to }, (_, b) => b));
+        const sources = order.flatMap((b) => sourceBuckets(b, to, from));
+        // Old buckets read in turn: a source never comes back once another was read.
+        const runs = sources.filter((s, i) => i === 0 || s !== sources[i - 1]);
+        expect(new Set(runs).size).toBe(runs.length);
       }),
     );
   });
